@@ -1,0 +1,114 @@
+// The port state machine of domain.md section 5 as pure functions of (state, command, now). No I/O, no
+// clock reads: the same inputs always give the same outputs, so history can be replayed.
+//
+//   submit ──► PENDING_DONOR ──approve / deemed consent──► SCHEDULED ──cutover due──► CUTOVER
+//                 │   │                                        │                        │ every carrier
+//                 │   └─reject──► REJECTED                     └─cancel──► CANCELLED    ▼ confirmed
+//                 ├─cancel──► CANCELLED                                              COMPLETED
+//                 └─stale──► EXPIRED          (submit may also end directly in REJECTED)
+#ifndef NPD_DAEMON_CORE_PORT_MACHINE_H_
+#define NPD_DAEMON_CORE_PORT_MACHINE_H_
+
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "daemon/core/domain_event.h"
+#include "daemon/core/number_plan.h"
+#include "daemon/core/policy.h"
+#include "npd/store/v1/records.pb.h"
+#include "npd/v1/common.pb.h"
+#include "npd/v1/porting.pb.h"
+
+namespace npd::core {
+
+inline constexpr char kNpdActor[] = "npd";  // actor of timer-driven transitions
+
+// True for PENDING_DONOR, SCHEDULED and CUTOVER.
+bool IsLive(npd::v1::PortState state);
+// True for COMPLETED, REJECTED, CANCELLED and EXPIRED.
+bool IsTerminal(npd::v1::PortState state);
+
+// What the engine must do besides storing the new port and number records.
+struct PortEffects {
+  std::vector<npd::store::v1::TimerRecord> arm_timers;  // add to the timer index
+  // Append to the feed (the engine assigns `sequence` and stores it in port.routing_sequence).
+  std::optional<npd::v1::RoutingChange> broadcast;
+};
+
+struct PortTransition {
+  npd::v1::Port port;                   // the port afterwards, version + 1 (1 for a new port)
+  npd::store::v1::NumberRecord number;  // the number afterwards
+  std::vector<DomainEvent> events;
+  PortEffects effects;
+};
+
+// ---- Submit: creates a port ----
+
+struct SubmitPortCommand {
+  std::string port_id;        // assigned by the engine
+  std::string recipient;      // authenticated carrier id
+  std::string local_network;  // where the new subscription is made
+  npd::v1::Channel channel = npd::v1::CHANNEL_HALL;
+  std::string code_hash;       // IdentityHasher::HashAuthCode(msisdn, code)
+  std::string applicant_hash;  // IdentityHasher::HashIdentity(applicant)
+};
+
+// Checks R06-R14 and creates the port: PENDING_DONOR (code consumed, live port set, donor-deadline and
+// stale timers armed) or REJECTED with every reason that applied (a wrong code counts an attempt and
+// revokes the code at the policy's limit).
+// INVALID_ARGUMENT (nothing to store) when the recipient already serves the number.
+absl::StatusOr<PortTransition> SubmitPort(const NumberFacts& facts,
+                                          const npd::store::v1::NumberRecord& number,
+                                          const SubmitPortCommand& command,
+                                          const PortPolicy& policy, absl::Time now);
+
+// ---- Commands on an existing port ----
+
+struct ApprovePort {
+  std::string actor;
+  std::string note;
+};
+struct RejectPort {
+  std::string actor;
+  std::vector<npd::v1::ReasonCode> reasons;  // donor codes only: R01-R05, R99
+  std::string note;                          // required with R99
+};
+struct CancelPort {
+  std::string actor;
+  std::string reason;
+};
+struct DonorDeadlineDue {};  // timer
+struct CutoverDue {
+  std::vector<std::string> carrier_ids;  // every carrier must confirm the routing change (sorted)
+};
+struct StaleDue {};  // timer
+struct ConfirmRouting {
+  std::string carrier;  // a carrier confirmed the feed up to at least this port's routing_sequence
+};
+
+using PortCommand = std::variant<ApprovePort, RejectPort, CancelPort, DonorDeadlineDue, CutoverDue,
+                                 StaleDue, ConfirmRouting>;
+
+// Applies one command. Errors (the caller stores nothing):
+// - PERMISSION_DENIED: approve/reject by anyone but the donor; cancel by anyone but the recipient.
+// - INVALID_ARGUMENT: reject without reasons or with a reason npd decides; R99 without a note.
+// - FAILED_PRECONDITION: the command is not allowed in the port's state (answer when not PENDING_DONOR,
+//   cancel at or after CUTOVER, a timer whose due time has not come or whose state has passed, a
+//   confirmation from a carrier that is not pending).
+absl::StatusOr<PortTransition> ApplyToPort(const npd::v1::Port& port,
+                                           const npd::store::v1::NumberRecord& number,
+                                           const PortCommand& command, const PortPolicy& policy,
+                                           absl::Time now);
+
+// Name of a reason code without the enum prefix, e.g. "R03_ARREARS_BILLED".
+std::string ReasonName(npd::v1::ReasonCode code);
+// Name of a state without the enum prefix, e.g. "PENDING_DONOR".
+std::string StateName(npd::v1::PortState state);
+
+}  // namespace npd::core
+
+#endif  // NPD_DAEMON_CORE_PORT_MACHINE_H_

@@ -1,0 +1,15 @@
+// In-memory Store for tests: same contract as the RocksDB store, nothing on disk.
+#ifndef NPD_STORAGE_MEMORY_STORE_H_
+#define NPD_STORAGE_MEMORY_STORE_H_
+
+#include "storage/store.h"
+
+namespace npd::storage {
+
+// Makes the next `count` Commit calls on a store from NewMemoryStore fail with UNAVAILABLE and write
+// nothing. `store` must come from NewMemoryStore.
+void FailNextCommits(Store& store, int count);
+
+}  // namespace npd::storage
+
+#endif  // NPD_STORAGE_MEMORY_STORE_H_

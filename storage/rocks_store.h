@@ -1,0 +1,30 @@
+// The RocksDB implementation of Store: one column family per record kind, every Commit one WriteBatch
+// written with sync=true.
+#ifndef NPD_STORAGE_ROCKS_STORE_H_
+#define NPD_STORAGE_ROCKS_STORE_H_
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "storage/store.h"
+
+namespace npd::storage {
+
+struct RocksOptions {
+  // Directory of the database; created if missing. Required.
+  std::string path;
+  // Shared block cache for reads, in bytes. Default: 64 MiB.
+  size_t block_cache_bytes = 64u << 20;
+  // fsync the WAL on every Commit. Default: true. Only benchmarks of the storage anchor turn it off.
+  bool sync_writes = true;
+};
+
+// Opens (creating if needed) the database at options.path. UNAVAILABLE when the directory cannot be used
+// or is locked by another process; DATA_LOSS when it is corrupt.
+absl::StatusOr<std::unique_ptr<Store>> OpenRocksStore(const RocksOptions& options);
+
+}  // namespace npd::storage
+
+#endif  // NPD_STORAGE_ROCKS_STORE_H_
