@@ -1,0 +1,185 @@
+#include "storage/memory_store.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <mutex>
+#include <set>
+
+#include "storage/keys.h"
+#include "storage/port_filter.h"
+
+namespace npd::storage {
+namespace {
+
+using npd::store::v1::Counters;
+using npd::store::v1::EventRecord;
+using npd::store::v1::FeedCursor;
+using npd::store::v1::IdempotencyRecord;
+using npd::store::v1::NumberRecord;
+using npd::store::v1::PortRecord;
+using npd::store::v1::TimerRecord;
+using npd::v1::RoutingChange;
+
+// One std::map per column family of the RocksDB store, keyed by the same bytes (storage/keys.h), so
+// iteration order and paging behave identically. One mutex makes every call atomic with respect to
+// Commit. It is a std::mutex rather than absl::Mutex because Debian's abseil is not built for
+// ThreadSanitizer, which then cannot see absl::Mutex ordering and reports false races.
+class MemoryStore final : public Store {
+ public:
+  absl::StatusOr<std::optional<NumberRecord>> GetNumber(std::string_view msisdn) override {
+    std::lock_guard lock(mu_);
+    return Find(numbers_, msisdn);
+  }
+
+  absl::StatusOr<std::optional<PortRecord>> GetPort(std::string_view port_id) override {
+    std::lock_guard lock(mu_);
+    return Find(ports_, port_id);
+  }
+
+  absl::StatusOr<std::optional<IdempotencyRecord>> GetIdempotency(std::string_view key) override {
+    std::lock_guard lock(mu_);
+    return Find(idempotency_, key);
+  }
+
+  absl::StatusOr<PortPage> ListPorts(const PortQuery& query) override {
+    std::lock_guard lock(mu_);
+    PortPage page;
+    // Candidates in port_id order: the msisdn index when a number is given, else every port. `more`
+    // is true when the limit was reached and a candidate follows, exactly as the RocksDB store does
+    // it.
+    if (!query.msisdn.empty()) {
+      const std::string prefix = keys::PortIndexPrefix(query.msisdn);
+      auto it = port_index_.upper_bound(keys::PortIndexKey(query.msisdn, query.after_port_id));
+      for (; it != port_index_.end() && it->starts_with(prefix); ++it) {
+        if (page.ports.size() >= query.limit) {
+          page.more = true;
+          break;
+        }
+        auto port = ports_.find(it->substr(prefix.size()));
+        if (port != ports_.end() && PortMatches(query, port->second)) {
+          page.ports.push_back(port->second);
+        }
+      }
+    } else {
+      for (auto it = ports_.upper_bound(query.after_port_id); it != ports_.end(); ++it) {
+        if (page.ports.size() >= query.limit) {
+          page.more = true;
+          break;
+        }
+        if (PortMatches(query, it->second)) page.ports.push_back(it->second);
+      }
+    }
+    return page;
+  }
+
+  absl::StatusOr<std::vector<RoutingChange>> ReadFeed(uint64_t from, size_t max) override {
+    std::lock_guard lock(mu_);
+    std::vector<RoutingChange> out;
+    for (auto it = feed_.lower_bound(from); it != feed_.end() && out.size() < max; ++it) {
+      out.push_back(it->second);
+    }
+    return out;
+  }
+
+  absl::StatusOr<std::vector<EventRecord>> ReadHistory(std::string_view msisdn,
+                                                       size_t max) override {
+    std::lock_guard lock(mu_);
+    const std::string prefix = keys::EventPrefix(msisdn);
+    std::vector<EventRecord> out;
+    for (auto it = events_.lower_bound(prefix);
+         it != events_.end() && it->first.starts_with(prefix) && out.size() < max; ++it) {
+      out.push_back(it->second);
+    }
+    return out;
+  }
+
+  absl::StatusOr<std::vector<TimerRecord>> LoadTimers() override {
+    std::lock_guard lock(mu_);
+    std::vector<TimerRecord> out;
+    out.reserve(timers_.size());
+    for (const auto& [key, timer] : timers_) out.push_back(timer);
+    return out;
+  }
+
+  absl::StatusOr<Counters> LoadCounters() override {
+    std::lock_guard lock(mu_);
+    return counters_;
+  }
+
+  absl::StatusOr<std::vector<FeedCursor>> LoadCursors() override {
+    std::lock_guard lock(mu_);
+    std::vector<FeedCursor> out;
+    out.reserve(cursors_.size());
+    for (const auto& [carrier, cursor] : cursors_) out.push_back(cursor);
+    return out;
+  }
+
+  // Same order as the RocksDB store (see rocks_store.cc): numbers, ports (+index), events, feed,
+  // timers_removed, timers_added, idempotency, cursors, counters. Nothing below can fail once the
+  // injected failure is checked, so the WriteSet is applied whole or not at all.
+  absl::Status Commit(const WriteSet& batch) override {
+    std::lock_guard lock(mu_);
+    if (failures_left_ > 0) {
+      --failures_left_;
+      return absl::UnavailableError("memory store: commit failed by FailNextCommits");
+    }
+    for (const auto& number : batch.numbers) numbers_[number.msisdn()] = number;
+    for (const auto& port : batch.ports) {
+      ports_[port.port().port_id()] = port;
+      port_index_.insert(keys::PortIndexKey(port.port().msisdn(), port.port().port_id()));
+    }
+    for (const auto& event : batch.events) {
+      events_[keys::EventKey(event.msisdn(), event.sequence())] = event;
+    }
+    for (const auto& change : batch.feed) feed_[change.sequence()] = change;
+    for (const auto& timer : batch.timers_removed) timers_.erase(TimerKey(timer));
+    for (const auto& timer : batch.timers_added) timers_[TimerKey(timer)] = timer;
+    for (const auto& [key, record] : batch.idempotency) idempotency_[key] = record;
+    for (const auto& cursor : batch.cursors) cursors_[cursor.carrier()] = cursor;
+    if (batch.counters.has_value()) counters_ = *batch.counters;
+    return absl::OkStatus();
+  }
+
+  void FailNextCommits(int count) {
+    std::lock_guard lock(mu_);
+    failures_left_ = std::max(count, 0);
+  }
+
+ private:
+  template <typename Map>
+  static std::optional<typename Map::mapped_type> Find(const Map& map, std::string_view key) {
+    auto it = map.find(key);
+    if (it == map.end()) return std::nullopt;
+    return it->second;
+  }
+
+  std::mutex mu_;  // guards every member below
+  std::map<std::string, NumberRecord, std::less<>> numbers_;
+  std::map<std::string, PortRecord, std::less<>> ports_;
+  std::set<std::string> port_index_;           // keys::PortIndexKey
+  std::map<std::string, EventRecord> events_;  // keys::EventKey
+  std::map<uint64_t, RoutingChange> feed_;
+  std::map<std::string, TimerRecord> timers_;  // TimerKey
+  std::map<std::string, IdempotencyRecord, std::less<>> idempotency_;
+  std::map<std::string, FeedCursor> cursors_;  // by carrier
+  Counters counters_;
+  int failures_left_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> NewMemoryStore() { return std::make_unique<MemoryStore>(); }
+
+void FailNextCommits(Store& store, int count) {
+  auto* memory = dynamic_cast<MemoryStore*>(&store);
+  if (memory == nullptr) {
+    // Calling this on any other store is a bug in the test, not a condition to handle.
+    std::fprintf(stderr, "FailNextCommits: the store does not come from NewMemoryStore\n");
+    std::abort();
+  }
+  memory->FailNextCommits(count);
+}
+
+}  // namespace npd::storage

@@ -6,8 +6,10 @@
 
 namespace npd::storage {
 
-// Makes the next `count` Commit calls on a store from NewMemoryStore fail with UNAVAILABLE and write
-// nothing. `store` must come from NewMemoryStore.
+// Makes the next `count` Commit calls on a store from NewMemoryStore fail with UNAVAILABLE and
+// write nothing (empty WriteSets count too). Replaces any earlier count; `count` <= 0 clears it.
+// Thread-safe. `store` must come from NewMemoryStore: passing any other store is a programming
+// error and aborts the process.
 void FailNextCommits(Store& store, int count);
 
 }  // namespace npd::storage

@@ -1,0 +1,366 @@
+#include "storage/rocks_store.h"
+
+#include <array>
+#include <filesystem>
+#include <set>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "rocksdb/cache.h"
+#include "rocksdb/db.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/options.h"
+#include "rocksdb/slice.h"
+#include "rocksdb/snapshot.h"
+#include "rocksdb/table.h"
+#include "rocksdb/write_batch.h"
+#include "storage/keys.h"
+#include "storage/port_filter.h"
+#include "storage/rocks_status.h"
+#include "storage/rocks_store_testing.h"
+
+namespace npd::storage {
+namespace {
+
+using npd::store::v1::Counters;
+using npd::store::v1::EventRecord;
+using npd::store::v1::FeedCursor;
+using npd::store::v1::IdempotencyRecord;
+using npd::store::v1::NumberRecord;
+using npd::store::v1::PortRecord;
+using npd::store::v1::TimerRecord;
+using npd::v1::RoutingChange;
+
+// Column families, one per record kind. The layout is in storage/README.md; keys are built by
+// keys.h.
+enum Cf : size_t {
+  kNumbers,        // msisdn -> NumberRecord
+  kPorts,          // port_id -> PortRecord
+  kPortsByMsisdn,  // msisdn '\0' port_id -> empty
+  kEvents,         // msisdn '\0' sequence(8 BE) -> EventRecord
+  kFeed,           // sequence(8 BE) -> RoutingChange
+  kTimers,         // TimerKey -> TimerRecord
+  kIdempotency,    // key -> IdempotencyRecord
+  kMeta,           // "counters" -> Counters; "cursor/<carrier>" -> FeedCursor
+  kCfCount,
+};
+
+constexpr std::array<std::string_view, kCfCount> kCfNames = {
+    "numbers", "ports", "ports_by_msisdn", "events", "feed", "timers", "idempotency", "meta"};
+
+// Column families read by exact key get a bloom filter; the others are only scanned.
+bool HasPointLookups(Cf cf) { return cf == kNumbers || cf == kPorts || cf == kIdempotency; }
+
+rocksdb::ColumnFamilyOptions CfOptions(Cf cf, const std::shared_ptr<rocksdb::Cache>& cache) {
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = cache;
+  table.cache_index_and_filter_blocks = true;
+  table.pin_l0_filter_and_index_blocks_in_cache = true;
+  if (HasPointLookups(cf)) table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  rocksdb::ColumnFamilyOptions options;
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  // Records are small and writes frequent: modest memtables, level compaction with dynamic level
+  // sizes.
+  options.write_buffer_size = 16u << 20;
+  options.level_compaction_dynamic_level_bytes = true;
+  return options;
+}
+
+rocksdb::DBOptions DbOptions() {
+  rocksdb::DBOptions options;
+  options.create_if_missing = true;
+  options.create_missing_column_families = true;
+  options.max_background_jobs = 2;
+  options.bytes_per_sync = 1u << 20;
+  // Bounds recovery time: column families with old data in the WAL are flushed past this size.
+  options.max_total_wal_size = 256u << 20;
+  options.keep_log_file_num = 5;
+  options.max_log_file_size = 16u << 20;
+  return options;
+}
+
+template <typename Record>
+absl::StatusOr<Record> ParseRecord(Cf cf, std::string_view key, std::string_view bytes) {
+  Record record;
+  if (!record.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::InternalError(absl::StrCat("storage: cannot parse ", Record::descriptor()->name(),
+                                            " in column family ", keys::ToAbsl(kCfNames[cf]),
+                                            " at key ", keys::Describe(key)));
+  }
+  return record;
+}
+
+std::string_view View(const rocksdb::Slice& slice) { return {slice.data(), slice.size()}; }
+
+// Thread-safe because rocksdb::DB is: point reads go straight to the DB, scans read one iterator's
+// implicit snapshot, ListPorts by msisdn reads an explicit snapshot, and Commit is one WriteBatch.
+class RocksStore final : public Store {
+ public:
+  static absl::StatusOr<std::unique_ptr<Store>> Open(const RocksOptions& options);
+
+  ~RocksStore() override {
+    for (rocksdb::ColumnFamilyHandle* handle : all_handles_) {
+      db_->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
+    }
+    db_->Close().PermitUncheckedError();
+  }
+
+  absl::StatusOr<std::optional<NumberRecord>> GetNumber(std::string_view msisdn) override {
+    return GetRecord<NumberRecord>(kNumbers, msisdn, rocksdb::ReadOptions());
+  }
+
+  absl::StatusOr<std::optional<PortRecord>> GetPort(std::string_view port_id) override {
+    return GetRecord<PortRecord>(kPorts, port_id, rocksdb::ReadOptions());
+  }
+
+  absl::StatusOr<std::optional<IdempotencyRecord>> GetIdempotency(std::string_view key) override {
+    return GetRecord<IdempotencyRecord>(kIdempotency, key, rocksdb::ReadOptions());
+  }
+
+  absl::StatusOr<PortPage> ListPorts(const PortQuery& query) override;
+
+  absl::StatusOr<std::vector<RoutingChange>> ReadFeed(uint64_t from, size_t max) override {
+    std::vector<RoutingChange> out;
+    absl::Status status = Scan<RoutingChange>(kFeed, keys::BigEndian64(from), "", max, out);
+    if (!status.ok()) return status;
+    return out;
+  }
+
+  absl::StatusOr<std::vector<EventRecord>> ReadHistory(std::string_view msisdn,
+                                                       size_t max) override {
+    const std::string prefix = keys::EventPrefix(msisdn);
+    std::vector<EventRecord> out;
+    absl::Status status = Scan<EventRecord>(kEvents, prefix, prefix, max, out);
+    if (!status.ok()) return status;
+    return out;
+  }
+
+  absl::StatusOr<std::vector<TimerRecord>> LoadTimers() override {
+    std::vector<TimerRecord> out;
+    absl::Status status = Scan<TimerRecord>(kTimers, "", "", SIZE_MAX, out);
+    if (!status.ok()) return status;
+    return out;
+  }
+
+  absl::StatusOr<Counters> LoadCounters() override {
+    auto counters = GetRecord<Counters>(kMeta, keys::kCounters, rocksdb::ReadOptions());
+    if (!counters.ok()) return counters.status();
+    return counters->value_or(Counters());
+  }
+
+  absl::StatusOr<std::vector<FeedCursor>> LoadCursors() override {
+    std::vector<FeedCursor> out;
+    absl::Status status =
+        Scan<FeedCursor>(kMeta, keys::kCursorPrefix, keys::kCursorPrefix, SIZE_MAX, out);
+    if (!status.ok()) return status;
+    return out;
+  }
+
+  absl::Status Commit(const WriteSet& batch) override;
+
+  // For PutRawForTesting: `value` under `key` in the named column family, bypassing serialisation.
+  absl::Status PutRaw(std::string_view column_family, std::string_view key,
+                      std::string_view value) {
+    for (size_t cf = 0; cf < kCfCount; ++cf) {
+      if (kCfNames[cf] != column_family) continue;
+      rocksdb::WriteOptions options;
+      options.sync = true;
+      return FromRocksStatus(
+          db_->Put(options, handles_[cf], key, value),
+          absl::StrCat("put raw ", keys::ToAbsl(column_family), " ", keys::Describe(key)));
+    }
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown column family ", keys::ToAbsl(column_family)));
+  }
+
+ private:
+  RocksStore(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> all_handles,
+             std::array<rocksdb::ColumnFamilyHandle*, kCfCount> handles,
+             std::shared_ptr<rocksdb::Cache> cache, bool sync_writes)
+      : db_(std::move(db)),
+        all_handles_(std::move(all_handles)),
+        handles_(handles),
+        cache_(std::move(cache)) {
+    write_options_.sync = sync_writes;
+  }
+
+  // The record at `key`, nullopt when absent.
+  template <typename Record>
+  absl::StatusOr<std::optional<Record>> GetRecord(Cf cf, std::string_view key,
+                                                  const rocksdb::ReadOptions& read_options) {
+    rocksdb::PinnableSlice value;
+    rocksdb::Status status = db_->Get(read_options, handles_[cf], key, &value);
+    if (status.IsNotFound()) return std::nullopt;
+    if (!status.ok()) {
+      return FromRocksStatus(
+          status, absl::StrCat("read ", keys::ToAbsl(kCfNames[cf]), " ", keys::Describe(key)));
+    }
+    auto record = ParseRecord<Record>(cf, key, View(value));
+    if (!record.ok()) return record.status();
+    return std::move(*record);
+  }
+
+  // Appends to `out` the records from `start` on whose keys begin with `prefix`, in key order, at
+  // most `max`. An iterator reads one consistent snapshot.
+  template <typename Record>
+  absl::Status Scan(Cf cf, std::string_view start, std::string_view prefix, size_t max,
+                    std::vector<Record>& out) {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handles_[cf]));
+    for (it->Seek(start); it->Valid() && out.size() < max; it->Next()) {
+      const std::string_view key = View(it->key());
+      if (!key.starts_with(prefix)) break;
+      auto record = ParseRecord<Record>(cf, key, View(it->value()));
+      if (!record.ok()) return record.status();
+      out.push_back(std::move(*record));
+    }
+    return FromRocksStatus(it->status(), absl::StrCat("scan ", keys::ToAbsl(kCfNames[cf])));
+  }
+
+  std::unique_ptr<rocksdb::DB> db_;
+  // Every handle Open returned (ours, "default", and any column family a later version added);
+  // destroyed before the DB closes.
+  std::vector<rocksdb::ColumnFamilyHandle*> all_handles_;
+  std::array<rocksdb::ColumnFamilyHandle*, kCfCount> handles_;  // indexed by Cf
+  std::shared_ptr<rocksdb::Cache> cache_;                       // shared by every column family
+  rocksdb::WriteOptions write_options_;
+};
+
+absl::StatusOr<std::unique_ptr<Store>> RocksStore::Open(const RocksOptions& options) {
+  if (options.path.empty())
+    return absl::InvalidArgumentError("storage: RocksOptions.path is empty");
+  std::error_code error;
+  std::filesystem::create_directories(options.path, error);
+  if (error) {
+    return absl::UnavailableError(
+        absl::StrCat("storage: cannot create data dir ", options.path, ": ", error.message()));
+  }
+
+  auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (size_t cf = 0; cf < kCfCount; ++cf) {
+    descriptors.emplace_back(std::string(kCfNames[cf]), CfOptions(static_cast<Cf>(cf), cache));
+  }
+  // RocksDB refuses to open a database without naming all of its column families: add "default" and
+  // any this version does not know (written by a newer npd), with default options.
+  const rocksdb::DBOptions db_options = DbOptions();
+  std::vector<std::string> existing;
+  std::set<std::string> names(kCfNames.begin(), kCfNames.end());
+  // Fails when the database does not exist yet; DB::Open reports any real problem.
+  rocksdb::DB::ListColumnFamilies(db_options, options.path, &existing).PermitUncheckedError();
+  existing.push_back(rocksdb::kDefaultColumnFamilyName);
+  for (const std::string& name : existing) {
+    if (names.insert(name).second) descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  }
+
+  std::vector<rocksdb::ColumnFamilyHandle*> all_handles;
+  rocksdb::DB* raw = nullptr;
+  absl::Status status =
+      FromRocksStatus(rocksdb::DB::Open(db_options, options.path, descriptors, &all_handles, &raw),
+                      absl::StrCat("open ", options.path));
+  if (!status.ok()) return status;
+  std::array<rocksdb::ColumnFamilyHandle*, kCfCount> handles;
+  for (size_t cf = 0; cf < kCfCount; ++cf) handles[cf] = all_handles[cf];
+  return std::unique_ptr<Store>(new RocksStore(std::unique_ptr<rocksdb::DB>(raw),
+                                               std::move(all_handles), handles, std::move(cache),
+                                               options.sync_writes));
+}
+
+// Candidates in port_id order come from the msisdn index when a number is given, else from the
+// ports column family; one snapshot serves the index scan and the port reads, so a concurrent
+// Commit is seen whole or not at all.
+absl::StatusOr<PortPage> RocksStore::ListPorts(const PortQuery& query) {
+  rocksdb::ManagedSnapshot snapshot(db_.get());
+  rocksdb::ReadOptions read_options;
+  read_options.snapshot = snapshot.snapshot();
+
+  const bool by_msisdn = !query.msisdn.empty();
+  const Cf cf = by_msisdn ? kPortsByMsisdn : kPorts;
+  const std::string prefix = by_msisdn ? keys::PortIndexPrefix(query.msisdn) : "";
+  const std::string start =
+      by_msisdn ? keys::PortIndexKey(query.msisdn, query.after_port_id) : query.after_port_id;
+
+  PortPage page;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options, handles_[cf]));
+  it->Seek(start);
+  if (it->Valid() && View(it->key()) == start) it->Next();  // after_port_id is exclusive
+  for (; it->Valid(); it->Next()) {
+    const std::string_view key = View(it->key());
+    if (!key.starts_with(prefix)) break;
+    if (page.ports.size() >= query.limit) {
+      page.more = true;
+      break;
+    }
+    std::optional<PortRecord> port;
+    if (by_msisdn) {
+      auto stored = GetRecord<PortRecord>(kPorts, key.substr(prefix.size()), read_options);
+      if (!stored.ok()) return stored.status();
+      port = std::move(*stored);
+    } else {
+      auto parsed = ParseRecord<PortRecord>(kPorts, key, View(it->value()));
+      if (!parsed.ok()) return parsed.status();
+      port = std::move(*parsed);
+    }
+    if (port.has_value() && PortMatches(query, *port)) page.ports.push_back(std::move(*port));
+  }
+  absl::Status status =
+      FromRocksStatus(it->status(), absl::StrCat("scan ", keys::ToAbsl(kCfNames[cf])));
+  if (!status.ok()) return status;
+  return page;
+}
+
+// One WriteBatch over every column family, written with sync = RocksOptions.sync_writes. Puts are
+// applied in this order, and a later put or delete of the same key wins: numbers, ports (+ msisdn
+// index), events, feed, timers_removed, timers_added, idempotency, cursors, counters. So a timer
+// that is both removed and added in one WriteSet ends up present. An empty WriteSet writes nothing.
+absl::Status RocksStore::Commit(const WriteSet& batch) {
+  if (batch.empty()) return absl::OkStatus();
+  rocksdb::WriteBatch wb;
+  rocksdb::Status status;
+  auto put = [&](Cf cf, std::string_view key, std::string_view value) {
+    if (status.ok()) status = wb.Put(handles_[cf], key, value);
+  };
+  for (const auto& number : batch.numbers) {
+    put(kNumbers, number.msisdn(), number.SerializeAsString());
+  }
+  for (const auto& port : batch.ports) {
+    put(kPorts, port.port().port_id(), port.SerializeAsString());
+    put(kPortsByMsisdn, keys::PortIndexKey(port.port().msisdn(), port.port().port_id()), "");
+  }
+  for (const auto& event : batch.events) {
+    put(kEvents, keys::EventKey(event.msisdn(), event.sequence()), event.SerializeAsString());
+  }
+  for (const auto& change : batch.feed) {
+    put(kFeed, keys::BigEndian64(change.sequence()), change.SerializeAsString());
+  }
+  for (const auto& timer : batch.timers_removed) {
+    if (status.ok()) status = wb.Delete(handles_[kTimers], TimerKey(timer));
+  }
+  for (const auto& timer : batch.timers_added)
+    put(kTimers, TimerKey(timer), timer.SerializeAsString());
+  for (const auto& [key, record] : batch.idempotency) {
+    put(kIdempotency, key, record.SerializeAsString());
+  }
+  for (const auto& cursor : batch.cursors) {
+    put(kMeta, keys::CursorKey(cursor.carrier()), cursor.SerializeAsString());
+  }
+  if (batch.counters.has_value()) put(kMeta, keys::kCounters, batch.counters->SerializeAsString());
+  if (!status.ok()) return FromRocksStatus(status, "build commit batch");
+  return FromRocksStatus(db_->Write(write_options_, &wb), "commit");
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Store>> OpenRocksStore(const RocksOptions& options) {
+  return RocksStore::Open(options);
+}
+
+absl::Status PutRawForTesting(Store& store, std::string_view column_family, std::string_view key,
+                              std::string_view value) {
+  auto* rocks = dynamic_cast<RocksStore*>(&store);
+  if (rocks == nullptr) return absl::InvalidArgumentError("not a store from OpenRocksStore");
+  return rocks->PutRaw(column_family, key, value);
+}
+
+}  // namespace npd::storage

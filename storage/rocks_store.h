@@ -1,5 +1,5 @@
-// The RocksDB implementation of Store: one column family per record kind, every Commit one WriteBatch
-// written with sync=true.
+// The RocksDB implementation of Store: one column family per record kind, every Commit one
+// WriteBatch written with sync=true (RocksOptions.sync_writes). Layout: storage/README.md.
 #ifndef NPD_STORAGE_ROCKS_STORE_H_
 #define NPD_STORAGE_ROCKS_STORE_H_
 
@@ -17,12 +17,16 @@ struct RocksOptions {
   std::string path;
   // Shared block cache for reads, in bytes. Default: 64 MiB.
   size_t block_cache_bytes = 64u << 20;
-  // fsync the WAL on every Commit. Default: true. Only benchmarks of the storage anchor turn it off.
+  // fsync the WAL on every Commit. Default: true. Only benchmarks of the storage anchor turn it
+  // off.
   bool sync_writes = true;
 };
 
-// Opens (creating if needed) the database at options.path. UNAVAILABLE when the directory cannot be used
-// or is locked by another process; DATA_LOSS when it is corrupt.
+// Opens (creating if needed, with any missing parent directories and column families) the database
+// at options.path. INVALID_ARGUMENT when options.path is empty; UNAVAILABLE when the directory
+// cannot be used or is locked by another process (or already open in this one); DATA_LOSS when it
+// is corrupt. Thread-safe as store.h says. Destroying the returned store closes the database; no
+// call on it may still be running then.
 absl::StatusOr<std::unique_ptr<Store>> OpenRocksStore(const RocksOptions& options);
 
 }  // namespace npd::storage

@@ -1,11 +1,12 @@
-// The Store: everything npd persists, behind one interface with two implementations (RocksDB on disk and
-// an in-memory map for tests; a PostgreSQL one is planned, see architecture.md). Every multi-record change
-// is a single Commit of a WriteSet, so a backend only has to make one call atomic and durable.
+// The Store: everything npd persists, behind one interface with two implementations (RocksDB on
+// disk and an in-memory map for tests; a PostgreSQL one is planned, see architecture.md). Every
+// multi-record change is a single Commit of a WriteSet, so a backend only has to make one call
+// atomic and durable.
 //
-// Thread-safety: every method may be called from any thread. Commit is called by the engine's single
-// writer; reads may run concurrently with it and see either all or none of a committed WriteSet.
-// Errors: UNAVAILABLE for I/O failures (disk full, read-only), DATA_LOSS for corruption, INTERNAL for a
-// record that does not parse. Not-found is an empty optional, not an error.
+// Thread-safety: every method may be called from any thread. Commit is called by the engine's
+// single writer; reads may run concurrently with it and see either all or none of a committed
+// WriteSet. Errors: UNAVAILABLE for I/O failures (disk full, read-only), DATA_LOSS for corruption,
+// INTERNAL for a record that does not parse. Not-found is an empty optional, not an error.
 #ifndef NPD_STORAGE_STORE_H_
 #define NPD_STORAGE_STORE_H_
 
@@ -24,18 +25,19 @@
 
 namespace npd::storage {
 
-// All the records one transition (or one batch of transitions) writes. Later entries of the same key in
-// one WriteSet win.
+// All the records one transition (or one batch of transitions) writes. Later entries of the same
+// key in one WriteSet win.
 struct WriteSet {
   std::vector<npd::store::v1::NumberRecord> numbers;  // keyed by msisdn
-  std::vector<npd::store::v1::PortRecord> ports;      // keyed by port.port_id (also indexed by msisdn)
-  std::vector<npd::store::v1::EventRecord> events;    // append; keyed by (msisdn, sequence)
-  std::vector<npd::v1::RoutingChange> feed;           // append; keyed by sequence
+  std::vector<npd::store::v1::PortRecord> ports;  // keyed by port.port_id (also indexed by msisdn)
+  std::vector<npd::store::v1::EventRecord> events;  // append; keyed by (msisdn, sequence)
+  std::vector<npd::v1::RoutingChange> feed;         // append; keyed by sequence
   std::vector<npd::store::v1::TimerRecord> timers_added;
   std::vector<npd::store::v1::TimerRecord> timers_removed;  // matched by TimerKey
-  std::vector<std::pair<std::string, npd::store::v1::IdempotencyRecord>> idempotency;  // key -> record
-  std::vector<npd::store::v1::FeedCursor> cursors;    // keyed by carrier
-  std::optional<npd::store::v1::Counters> counters;   // replaces the stored counters
+  std::vector<std::pair<std::string, npd::store::v1::IdempotencyRecord>>
+      idempotency;                                   // key -> record
+  std::vector<npd::store::v1::FeedCursor> cursors;   // keyed by carrier
+  std::optional<npd::store::v1::Counters> counters;  // replaces the stored counters
 
   bool empty() const;
 };
@@ -51,11 +53,14 @@ struct PortQuery {
 
 struct PortPage {
   std::vector<npd::store::v1::PortRecord> ports;  // ascending port_id
-  bool more = false;  // true when matching ports may follow the last one returned
+  // true when matching ports may follow the last one returned: the scan stopped at query.limit with
+  // candidates left (they may all fail the filter, so the next page can be empty). false means none
+  // do.
+  bool more = false;
 };
 
-// The index key of a timer: due time (big-endian microseconds), kind, msisdn, port id, generation. Two
-// timers with the same key are the same timer.
+// The index key of a timer: due time (big-endian microseconds), kind, msisdn, port id, generation.
+// Two timers with the same key are the same timer.
 std::string TimerKey(const npd::store::v1::TimerRecord& timer);
 
 class Store {
@@ -69,15 +74,18 @@ class Store {
   virtual absl::StatusOr<std::optional<npd::store::v1::IdempotencyRecord>> GetIdempotency(
       std::string_view key) = 0;
 
-  // Matching ports in ascending port_id after query.after_port_id, at most query.limit.
+  // Matching ports in ascending port_id after query.after_port_id, at most query.limit. With
+  // query.msisdn set only that number's ports are scanned; otherwise every port from after_port_id
+  // on.
   virtual absl::StatusOr<PortPage> ListPorts(const PortQuery& query) = 0;
 
   // Feed entries with sequence >= from, ascending, at most max.
-  virtual absl::StatusOr<std::vector<npd::v1::RoutingChange>> ReadFeed(uint64_t from, size_t max) = 0;
+  virtual absl::StatusOr<std::vector<npd::v1::RoutingChange>> ReadFeed(uint64_t from,
+                                                                       size_t max) = 0;
 
   // Events of one number in sequence order, at most max.
-  virtual absl::StatusOr<std::vector<npd::store::v1::EventRecord>> ReadHistory(std::string_view msisdn,
-                                                                              size_t max) = 0;
+  virtual absl::StatusOr<std::vector<npd::store::v1::EventRecord>> ReadHistory(
+      std::string_view msisdn, size_t max) = 0;
 
   // Every timer in the index, ascending due time. Used once at start-up.
   virtual absl::StatusOr<std::vector<npd::store::v1::TimerRecord>> LoadTimers() = 0;
@@ -87,7 +95,10 @@ class Store {
   virtual absl::StatusOr<std::vector<npd::store::v1::FeedCursor>> LoadCursors() = 0;
 
   // Writes everything in `batch` atomically and durably (on disk before it returns, for the RocksDB
-  // store). On error nothing of the batch is visible.
+  // store). On error nothing of the batch is visible. Kinds are applied in this order, a later
+  // write of the same key winning: numbers, ports, events, feed, timers_removed, timers_added,
+  // idempotency, cursors, counters; so a timer both removed and added in one batch ends up present.
+  // A port's msisdn must never change (the msisdn index is only ever added to).
   virtual absl::Status Commit(const WriteSet& batch) = 0;
 };
 

@@ -7,6 +7,7 @@
 #define NPD_DAEMON_CORE_NUMBER_PLAN_H_
 
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,7 +46,9 @@ class NumberPlan {
  public:
   // Parses the three CSV documents (formats in data/README.md; '#' starts a comment line, the first
   // non-comment line is a header). Fails with INVALID_ARGUMENT naming the document and line when a row is
-  // malformed, a block names an unknown carrier, a prefix is duplicated, or there is no carrier.
+  // malformed, a block names an unknown carrier, a prefix or 7-digit block is duplicated, or a 7-digit
+  // block is covered by no number block; naming the document when its header is missing or it lists no
+  // carrier.
   static absl::StatusOr<NumberPlan> Parse(std::string_view carriers_csv, std::string_view blocks_csv,
                                           std::string_view local_networks_csv);
 
@@ -70,6 +73,7 @@ class NumberPlan {
   std::vector<CarrierInfo> carriers_;
   std::map<std::string, Block, std::less<>> blocks_;                  // prefix -> block
   std::map<std::string, std::string, std::less<>> local_networks_;    // 7-digit prefix -> area code
+  std::set<std::string, std::less<>> area_codes_;                     // values of local_networks_
 };
 
 }  // namespace npd::core

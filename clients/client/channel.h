@@ -1,0 +1,33 @@
+// Channels to npd and the per-call settings every client applies: caller role and deadline.
+#ifndef NPD_CLIENTS_CLIENT_CHANNEL_H_
+#define NPD_CLIENTS_CLIENT_CHANNEL_H_
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <grpcpp/channel.h>
+#include <grpcpp/client_context.h>
+#include <grpcpp/support/status.h>
+
+namespace npd::client {
+
+// A channel to npd at `target` ("host:port", or any gRPC target URI). Plaintext today; credentials
+// arrive with mTLS. Never fails: connection problems show up on the first call (or in
+// AwaitConnected). Thread-safe, like every grpc::Channel.
+std::shared_ptr<grpc::Channel> CreateNpdChannel(const std::string& target);
+
+// Connects `channel` if it is not connected yet. Returns OK once it is ready; UNAVAILABLE as soon
+// as a connection attempt fails (like a fail-fast call would) or when `deadline` passes first.
+// `target` is only used in the error message.
+grpc::Status AwaitConnected(grpc::Channel& channel, std::string_view target,
+                            std::chrono::system_clock::time_point deadline);
+
+// Prepares `context` for one call as `role` that must finish within `timeout` from now.
+void PrepareCall(grpc::ClientContext& context, std::string_view role,
+                 std::chrono::milliseconds timeout);
+
+}  // namespace npd::client
+
+#endif  // NPD_CLIENTS_CLIENT_CHANNEL_H_

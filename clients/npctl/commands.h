@@ -1,0 +1,24 @@
+// The command groups of npctl. Each adds its commands to the root app; the command that is named on
+// the command line stores its work in `action` while parsing, and Run() calls it afterwards.
+#ifndef NPD_CLIENTS_NPCTL_COMMANDS_H_
+#define NPD_CLIENTS_NPCTL_COMMANDS_H_
+
+#include <CLI/CLI.hpp>
+
+#include "clients/npctl/options.h"
+#include "clients/npctl/session.h"
+
+namespace npd::npctl {
+
+// `code issue`: authorisation codes (PortingService.IssueAuthCode).
+void AddCodeCommands(CLI::App& app, Session& session, Action& action);
+// `port submit|answer|cancel|get|list`: port transactions (PortingService).
+void AddPortCommands(CLI::App& app, Session& session, Action& action);
+// `number lookup`: routing facts (NumberService).
+void AddNumberCommands(CLI::App& app, Session& session, Action& action);
+// `feed watch`: the routing change feed (RoutingFeedService).
+void AddFeedCommands(CLI::App& app, Session& session, Action& action);
+
+}  // namespace npd::npctl
+
+#endif  // NPD_CLIENTS_NPCTL_COMMANDS_H_

@@ -1,0 +1,301 @@
+#include "daemon/config.h"
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+
+#include <toml++/toml.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "daemon/core/calendar.h"
+
+namespace npd {
+namespace {
+
+// Debian's abseil has its own string_view type; this bridges std::string_view to it.
+absl::string_view Sv(std::string_view v) { return absl::string_view(v.data(), v.size()); }
+
+// Durations accept absl forms ("90s", "60m", "1h30m") and whole days ("120d").
+absl::Status ParseDurationValue(std::string_view text, absl::Duration& out) {
+  int64_t days = 0;
+  if (!text.empty() && text.back() == 'd' &&
+      absl::SimpleAtoi(Sv(text.substr(0, text.size() - 1)), &days)) {
+    out = absl::Hours(24 * days);
+  } else if (!absl::ParseDuration(Sv(text), &out)) {
+    return absl::InvalidArgumentError("not a duration (e.g. 90s, 60m, 1h, 120d)");
+  }
+  if (out <= absl::ZeroDuration()) return absl::InvalidArgumentError("must be positive");
+  return absl::OkStatus();
+}
+
+absl::Status ParseInt(std::string_view text, int64_t min, int64_t max, int64_t& out) {
+  if (!absl::SimpleAtoi(Sv(text), &out)) return absl::InvalidArgumentError("not an integer");
+  if (out < min || out > max) {
+    return absl::InvalidArgumentError(absl::StrCat("must be between ", min, " and ", max));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseChoice(std::string_view text, std::initializer_list<std::string_view> choices,
+                         std::string& out) {
+  for (auto c : choices) {
+    if (text == c) {
+      out = std::string(text);
+      return absl::OkStatus();
+    }
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("must be one of: ",
+                   absl::StrJoin(std::vector<std::string>(choices.begin(), choices.end()), ", ")));
+}
+
+std::string ModeName(core::CutoverPolicy::Mode mode) {
+  switch (mode) {
+    case core::CutoverPolicy::Mode::kImmediate:
+      return "immediate";
+    case core::CutoverPolicy::Mode::kWindow:
+      return "window";
+    case core::CutoverPolicy::Mode::kNextHour:
+      break;
+  }
+  return "next_hour";
+}
+
+std::string TimeOfDay(absl::Duration d) {
+  const int64_t minutes = absl::ToInt64Minutes(d);
+  return absl::StrFormat("%02d:%02d", minutes / 60, minutes % 60);
+}
+
+struct Key {
+  const char* name;
+  std::function<absl::Status(std::string_view, Config&)> set;
+  std::function<std::string(const Config&)> get;
+  bool secret = false;
+};
+
+Key DurationKey(const char* name, absl::Duration Config::*field) {
+  return {name, [field](std::string_view v, Config& c) { return ParseDurationValue(v, c.*field); },
+          [field](const Config& c) { return absl::FormatDuration(c.*field); }};
+}
+
+Key PolicyDurationKey(const char* name, absl::Duration core::PortPolicy::*field) {
+  return {name,
+          [field](std::string_view v, Config& c) { return ParseDurationValue(v, c.policy.*field); },
+          [field](const Config& c) { return absl::FormatDuration(c.policy.*field); }};
+}
+
+Key StringKey(const char* name, std::string Config::*field, bool secret = false) {
+  return {name,
+          [field](std::string_view v, Config& c) {
+            c.*field = std::string(v);
+            return absl::OkStatus();
+          },
+          [field](const Config& c) { return c.*field; }, secret};
+}
+
+template <typename T, typename Owner>
+Key IntKey(const char* name, int64_t min, int64_t max, std::function<T&(Owner&)> field) {
+  return {name,
+          [=](std::string_view v, Config& c) {
+            int64_t n = 0;
+            if (auto s = ParseInt(v, min, max, n); !s.ok()) return s;
+            field(c) = static_cast<T>(n);
+            return absl::OkStatus();
+          },
+          [=](const Config& c) { return absl::StrCat(field(const_cast<Config&>(c))); }};
+}
+
+const std::vector<Key>& Keys() {
+  static const std::vector<Key> keys = {
+      StringKey("server.listen", &Config::listen),
+      StringKey("server.port_file", &Config::port_file),
+      DurationKey("server.drain_timeout", &Config::drain_timeout),
+      StringKey("storage.data_dir", &Config::data_dir),
+      IntKey<int, Config>("storage.block_cache_mb", 1, 1 << 20,
+                          [](Config& c) -> int& { return c.block_cache_mb; }),
+      StringKey("plan.dir", &Config::plan_dir),
+      StringKey("security.identity_secret", &Config::identity_secret, /*secret=*/true),
+      IntKey<size_t, Config>("engine.max_batch", 1, 100000,
+                             [](Config& c) -> size_t& { return c.engine.max_batch; }),
+      IntKey<size_t, Config>("engine.queue_limit", 1, 10000000,
+                             [](Config& c) -> size_t& { return c.engine.queue_limit; }),
+      PolicyDurationKey("porting.auth_code_ttl", &core::PortPolicy::auth_code_ttl),
+      IntKey<int, Config>("porting.max_failed_code_attempts", 1, 100,
+                          [](Config& c) -> int& { return c.policy.max_failed_code_attempts; }),
+      PolicyDurationKey("porting.port_interval", &core::PortPolicy::port_interval),
+      PolicyDurationKey("porting.donor_answer_time", &core::PortPolicy::donor_answer_time),
+      {"porting.donor_timeout_policy",
+       [](std::string_view v, Config& c) {
+         std::string choice;
+         if (auto s = ParseChoice(v, {"escalate", "deemed_consent"}, choice); !s.ok()) return s;
+         c.policy.donor_timeout = choice == "escalate" ? core::DonorTimeoutPolicy::kEscalate
+                                                       : core::DonorTimeoutPolicy::kDeemedConsent;
+         return absl::OkStatus();
+       },
+       [](const Config& c) {
+         return std::string(c.policy.donor_timeout == core::DonorTimeoutPolicy::kEscalate
+                                ? "escalate"
+                                : "deemed_consent");
+       }},
+      {"porting.cutover_mode",
+       [](std::string_view v, Config& c) {
+         auto mode = core::ParseCutoverMode(v);
+         if (!mode.ok()) return mode.status();
+         c.policy.cutover.mode = *mode;
+         return absl::OkStatus();
+       },
+       [](const Config& c) { return ModeName(c.policy.cutover.mode); }},
+      {"porting.cutover_window",
+       [](std::string_view v, Config& c) {
+         std::vector<std::string> parts = absl::StrSplit(Sv(v), '-');
+         if (parts.size() != 2) return absl::InvalidArgumentError("must look like 02:00-06:00");
+         auto start = core::ParseTimeOfDay(parts[0]);
+         if (!start.ok()) return start.status();
+         auto end = core::ParseTimeOfDay(parts[1]);
+         if (!end.ok()) return end.status();
+         if (*start == *end) return absl::InvalidArgumentError("window start and end are equal");
+         c.policy.cutover.window_start = *start;
+         c.policy.cutover.window_end = *end;
+         return absl::OkStatus();
+       },
+       [](const Config& c) {
+         return absl::StrCat(TimeOfDay(c.policy.cutover.window_start), "-",
+                             TimeOfDay(c.policy.cutover.window_end));
+       }},
+      PolicyDurationKey("porting.stale_after", &core::PortPolicy::stale_after),
+      IntKey<int, Config>("porting.blackout_last_days_of_month", 0, 27,
+                          [](Config& c) -> int& { return c.policy.blackout.last_days_of_month; }),
+      {"porting.rule_version",
+       [](std::string_view v, Config& c) {
+         if (v.empty()) return absl::InvalidArgumentError("must not be empty");
+         c.policy.rule_version = std::string(v);
+         return absl::OkStatus();
+       },
+       [](const Config& c) { return c.policy.rule_version; }},
+      DurationKey("feed.heartbeat_interval", &Config::heartbeat_interval),
+      {"log.level",
+       [](std::string_view v, Config& c) {
+         return ParseChoice(v, {"trace", "debug", "info", "warn", "error"}, c.log_level);
+       },
+       [](const Config& c) { return c.log_level; }},
+      {"log.format",
+       [](std::string_view v, Config& c) {
+         return ParseChoice(v, {"text", "json"}, c.log_format);
+       },
+       [](const Config& c) { return c.log_format; }},
+  };
+  return keys;
+}
+
+const Key* FindKey(std::string_view name) {
+  for (const auto& k : Keys()) {
+    if (name == k.name) return &k;
+  }
+  return nullptr;
+}
+
+absl::Status Apply(std::string_view key, std::string_view value, std::string_view source,
+                   Config& config) {
+  const Key* k = FindKey(key);
+  if (k == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(Sv(source), ": unknown configuration key '", Sv(key), "'"));
+  }
+  if (absl::Status s = k->set(value, config); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(Sv(source), ": ", Sv(key), ": ", s.message()));
+  }
+  return absl::OkStatus();
+}
+
+// Flattens a TOML table into "section.key" -> text value.
+absl::Status ApplyFile(const std::string& path, Config& config) {
+  if (!std::filesystem::exists(path)) {
+    return absl::NotFoundError(absl::StrCat("config file ", path, " does not exist"));
+  }
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ":", static_cast<int64_t>(e.source().begin.line), ": ", Sv(e.description())));
+  }
+  for (const auto& [section, node] : root) {
+    const auto* table = node.as_table();
+    if (table == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ": top-level key '", Sv(section.str()), "' must be a [section]"));
+    }
+    for (const auto& [name, value] : *table) {
+      const std::string key = absl::StrCat(Sv(section.str()), ".", Sv(name.str()));
+      std::string text;
+      if (auto s = value.value<std::string>()) {
+        text = *s;
+      } else if (auto i = value.value<int64_t>()) {
+        text = absl::StrCat(*i);
+      } else if (auto b = value.value<bool>()) {
+        text = *b ? "true" : "false";
+      } else {
+        return absl::InvalidArgumentError(
+            absl::StrCat(path, ": ", key, ": must be a string or an integer"));
+      }
+      if (auto s = Apply(key, text, path, config); !s.ok()) return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+std::string EnvName(const std::string& key) {
+  std::string name = absl::StrCat("NPD_", absl::AsciiStrToUpper(key));
+  for (char& c : name) {
+    if (c == '.') c = '_';
+  }
+  return name;
+}
+
+std::vector<std::string> ConfigKeys() {
+  std::vector<std::string> names;
+  for (const auto& k : Keys()) names.emplace_back(k.name);
+  return names;
+}
+
+absl::StatusOr<Config> LoadConfig(const ConfigSources& sources) {
+  Config config;
+  if (!sources.file.empty()) {
+    if (auto s = ApplyFile(sources.file, config); !s.ok()) return s;
+  }
+  for (const auto& k : Keys()) {
+    auto it = sources.env.find(EnvName(k.name));
+    if (it == sources.env.end()) continue;
+    if (auto s = Apply(k.name, it->second, absl::StrCat("environment ", it->first), config);
+        !s.ok()) {
+      return s;
+    }
+  }
+  for (const auto& [key, value] : sources.flags) {
+    if (auto s = Apply(key, value, "flag", config); !s.ok()) return s;
+  }
+  if (config.listen.empty()) return absl::InvalidArgumentError("server.listen must not be empty");
+  if (config.data_dir.empty()) {
+    return absl::InvalidArgumentError("storage.data_dir must not be empty");
+  }
+  return config;
+}
+
+std::string DescribeConfig(const Config& config) {
+  std::string out;
+  for (const auto& k : Keys()) {
+    std::string value = k.get(config);
+    if (k.secret && !value.empty()) value = "<redacted>";
+    absl::StrAppend(&out, k.name, " = ", value, "\n");
+  }
+  return out;
+}
+
+}  // namespace npd

@@ -1,0 +1,72 @@
+// npd's configuration: typed fields with defaults, filled from a TOML file, then environment
+// variables, then command-line flags (flag > env > file > default), then validated as a whole.
+// Every key is listed with its default and meaning in deploy/npd.toml.
+#ifndef NPD_DAEMON_CONFIG_H_
+#define NPD_DAEMON_CONFIG_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "daemon/core/policy.h"
+#include "daemon/engine/engine.h"
+
+namespace npd {
+
+struct Config {
+  // server.listen: address gRPC binds. Default: 127.0.0.1:50051.
+  std::string listen = "127.0.0.1:50051";
+  // server.port_file: when set, "host:port" actually bound is written here once serving. Default:
+  // unset.
+  std::string port_file;
+  // server.drain_timeout: how long in-flight rpcs get at shutdown. Default: 10s.
+  absl::Duration drain_timeout = absl::Seconds(10);
+  // storage.data_dir: RocksDB directory. Default: ./var/npd.
+  std::string data_dir = "./var/npd";
+  // storage.block_cache_mb: RocksDB block cache. Default: 64.
+  int block_cache_mb = 64;
+  // plan.dir: directory with carriers.csv, number_blocks.csv, local_networks.csv. Default: ./data.
+  std::string plan_dir = "./data";
+  // security.identity_secret: HMAC key for identity and code hashes. Default: unset, then a random
+  // key is created once in <data_dir>/identity.secret and reused.
+  std::string identity_secret;
+  // engine.*: see EngineOptions.
+  engine::EngineOptions engine;
+  // porting.*: see core::PortPolicy.
+  core::PortPolicy policy;
+  // feed.heartbeat_interval: idle feed streams get a heartbeat this often. Default: 20s.
+  absl::Duration heartbeat_interval = absl::Seconds(20);
+  // log.level: trace, debug, info, warn, error. Default: info.
+  std::string log_level = "info";
+  // log.format: text or json (one JSON object per line). Default: text.
+  std::string log_format = "text";
+};
+
+// Where settings come from, lowest precedence first. `flags` maps config keys ("server.listen") to
+// values.
+struct ConfigSources {
+  std::string file;                          // TOML path; empty for none
+  std::map<std::string, std::string> env;    // the process environment (NPD_* variables are read)
+  std::map<std::string, std::string> flags;  // key -> value
+};
+
+// Builds and validates the configuration. INVALID_ARGUMENT naming the key and the source for an
+// unknown key, a value that does not parse, or one out of range; NOT_FOUND when the file does not
+// exist.
+absl::StatusOr<Config> LoadConfig(const ConfigSources& sources);
+
+// The environment variable of a key: "NPD_" + upper-cased key with '.' as '_'
+// (server.listen -> NPD_SERVER_LISTEN).
+std::string EnvName(const std::string& key);
+
+// Every known key, in documentation order.
+std::vector<std::string> ConfigKeys();
+
+// "key = value" lines of the effective configuration, secrets redacted.
+std::string DescribeConfig(const Config& config);
+
+}  // namespace npd
+
+#endif  // NPD_DAEMON_CONFIG_H_

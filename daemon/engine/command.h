@@ -1,0 +1,103 @@
+// Commands the single writer executes. A command runs inside a batch (Execute), and is told the
+// outcome once the batch is durable or has failed (Finish). Idempotency of client requests lives
+// here, in one place, so every mutating rpc gets the same rule (architecture.md "Idempotency").
+#ifndef NPD_DAEMON_ENGINE_COMMAND_H_
+#define NPD_DAEMON_ENGINE_COMMAND_H_
+
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "daemon/core/identity.h"
+#include "daemon/core/number_plan.h"
+#include "daemon/core/policy.h"
+#include "daemon/core/time_convert.h"
+#include "daemon/engine/txn.h"
+
+namespace npd::engine {
+
+// Read-only facts every command may use. Outlives the engine.
+struct EngineContext {
+  const core::NumberPlan* plan = nullptr;
+  const core::IdentityHasher* hasher = nullptr;
+  core::PortPolicy policy;
+  std::vector<std::string> carrier_ids;  // sorted
+};
+
+class Command {
+ public:
+  virtual ~Command() = default;
+  // Runs on the writer thread. Reads and stages writes through `txn`. A non-OK status discards
+  // everything this command staged.
+  virtual absl::Status Execute(Txn& txn, const EngineContext& ctx) = 0;
+  // Called exactly once on the writer thread: with Execute's error, or with the batch's commit
+  // status.
+  virtual void Finish(absl::Status status) = 0;
+};
+
+// The idempotency wrapper shared by every client request. Key: caller + request_id. Payload:
+// SHA-256 of the method name and the request's deterministic serialisation.
+absl::Status CheckOrReplay(Txn& txn, const std::string& key, const std::string& method,
+                           const std::string& payload_hash, google::protobuf::Message& response,
+                           bool& replayed);
+std::string IdempotencyKey(const std::string& caller, const std::string& request_id);
+std::string PayloadHash(const std::string& method, const google::protobuf::Message& request);
+
+// A client request of type Req answered with Resp.
+template <typename Req, typename Resp>
+class RequestCommand final : public Command {
+ public:
+  // Applies the request; fills the response. Errors stage nothing.
+  using Handler = absl::Status (*)(Txn&, const EngineContext&, const std::string& caller,
+                                   const Req&, Resp&);
+  // Removes what must not be kept in the idempotency record (e.g. a plaintext code). May be null.
+  using Redactor = void (*)(Resp&);
+  using Done = std::function<void(absl::Status, Resp&&)>;
+
+  RequestCommand(std::string method, std::string caller, Req request, Handler handler,
+                 Redactor redactor, Done done)
+      : method_(std::move(method)),
+        caller_(std::move(caller)),
+        request_(std::move(request)),
+        handler_(handler),
+        redactor_(redactor),
+        done_(std::move(done)) {}
+
+  absl::Status Execute(Txn& txn, const EngineContext& ctx) override {
+    response_.Clear();
+    const std::string key = IdempotencyKey(caller_, request_.request_id());
+    const std::string hash = PayloadHash(method_, request_);
+    bool replayed = false;
+    if (absl::Status s = CheckOrReplay(txn, key, method_, hash, response_, replayed); !s.ok()) {
+      return s;
+    }
+    if (replayed) return absl::OkStatus();
+    if (absl::Status s = handler_(txn, ctx, caller_, request_, response_); !s.ok()) return s;
+    Resp kept = response_;
+    if (redactor_ != nullptr) redactor_(kept);
+    npd::store::v1::IdempotencyRecord record;
+    record.set_method(method_);
+    record.set_payload_hash(hash);
+    record.set_response(kept.SerializeAsString());
+    *record.mutable_created_at() = core::ToProto(txn.now());
+    txn.PutIdempotency(key, std::move(record));
+    return absl::OkStatus();
+  }
+
+  void Finish(absl::Status status) override { done_(std::move(status), std::move(response_)); }
+
+ private:
+  std::string method_;
+  std::string caller_;
+  Req request_;
+  Handler handler_;
+  Redactor redactor_;
+  Done done_;
+  Resp response_;
+};
+
+}  // namespace npd::engine
+
+#endif  // NPD_DAEMON_ENGINE_COMMAND_H_

@@ -1,0 +1,177 @@
+#include "daemon/engine/engine.h"
+
+#include <utility>
+#include <vector>
+
+#include "daemon/engine/handlers.h"
+#include "spdlog/spdlog.h"
+
+namespace npd::engine {
+namespace {
+
+// A due timer travelling through the writer like any command.
+class TimerCommand final : public Command {
+ public:
+  TimerCommand(npd::store::v1::TimerRecord timer, TimerScheduler& scheduler, absl::Duration retry)
+      : timer_(std::move(timer)), scheduler_(scheduler), retry_(retry) {}
+
+  absl::Status Execute(Txn& txn, const EngineContext& ctx) override {
+    return HandleTimer(txn, ctx, timer_);
+  }
+
+  void Finish(absl::Status status) override {
+    if (status.ok()) return;
+    spdlog::warn("timer {} of {} {} failed, retrying: {}", static_cast<int>(timer_.kind()),
+                 timer_.msisdn(), timer_.port_id(), status.ToString());
+    scheduler_.RetryLater(std::move(timer_), retry_);
+  }
+
+ private:
+  npd::store::v1::TimerRecord timer_;
+  TimerScheduler& scheduler_;
+  absl::Duration retry_;
+};
+
+}  // namespace
+
+Engine::Engine(storage::Store& store, EngineContext context, EngineOptions options,
+               const Clock& clock)
+    : store_(store),
+      context_(std::move(context)),
+      options_(options),
+      clock_(clock),
+      timers_(clock, [this](const npd::store::v1::TimerRecord& t) { OnTimerDue(t); }) {}
+
+Engine::~Engine() { Stop(); }
+
+absl::Status Engine::Start() {
+  auto counters = store_.LoadCounters();
+  if (!counters.ok()) return counters.status();
+  auto cursors = store_.LoadCursors();
+  if (!cursors.ok()) return cursors.status();
+  auto timers = store_.LoadTimers();
+  if (!timers.ok()) return timers.status();
+  counters_ = *counters;
+  feed_head_.store(counters_.last_feed_sequence(), std::memory_order_release);
+  {
+    std::lock_guard lock(cursors_mu_);
+    for (const auto& c : *cursors) cursors_[c.carrier()] = c.confirmed_sequence();
+  }
+  spdlog::info("engine: {} ports, {} events, feed head {}, {} timers re-armed",
+               counters_.last_port_number(), counters_.last_event_sequence(),
+               counters_.last_feed_sequence(), timers->size());
+  {
+    std::lock_guard lock(queue_mu_);
+    accepting_ = true;
+    stop_writer_ = false;
+  }
+  writer_ = std::thread([this] { WriterLoop(); });
+  timers_.Add(std::move(*timers));
+  timers_.Start();
+  return absl::OkStatus();
+}
+
+void Engine::Stop() {
+  {
+    std::lock_guard lock(queue_mu_);
+    if (!writer_.joinable()) return;
+    accepting_ = false;
+  }
+  timers_.Stop();
+  {
+    std::lock_guard lock(queue_mu_);
+    stop_writer_ = true;
+  }
+  queue_cv_.notify_all();
+  writer_.join();
+}
+
+void Engine::Post(std::unique_ptr<Command> command) {
+  absl::Status refused;
+  {
+    std::lock_guard lock(queue_mu_);
+    if (!accepting_) {
+      refused = absl::UnavailableError("npd is shutting down; retry on another instance or later");
+    } else if (queue_.size() >= options_.queue_limit) {
+      refused = absl::ResourceExhaustedError("the writer queue is full; retry with backoff");
+    } else {
+      queue_.push_back(std::move(command));
+    }
+  }
+  if (!refused.ok()) {
+    command->Finish(refused);
+    return;
+  }
+  queue_cv_.notify_one();
+}
+
+uint64_t Engine::ConfirmedPosition(const std::string& carrier) const {
+  std::lock_guard lock(cursors_mu_);
+  auto it = cursors_.find(carrier);
+  return it == cursors_.end() ? 0 : it->second;
+}
+
+void Engine::OnTimerDue(const npd::store::v1::TimerRecord& timer) {
+  Post(std::make_unique<TimerCommand>(timer, timers_, options_.timer_retry));
+}
+
+void Engine::WriterLoop() {
+  std::deque<std::unique_ptr<Command>> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(queue_mu_);
+      queue_cv_.wait(lock, [this] { return !queue_.empty() || stop_writer_; });
+      if (queue_.empty()) return;  // stop requested and everything drained
+      while (!queue_.empty() && batch.size() < options_.max_batch) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    RunBatch(batch);
+    batch.clear();
+  }
+}
+
+void Engine::RunBatch(std::deque<std::unique_ptr<Command>>& commands) {
+  Staged staged;
+  staged.counters = counters_;
+  std::map<std::string, uint64_t> cursors;
+  {
+    std::lock_guard lock(cursors_mu_);
+    cursors = cursors_;
+  }
+  const absl::Time now = clock_.Now();
+  std::vector<absl::Status> outcomes;
+  outcomes.reserve(commands.size());
+  for (auto& command : commands) {
+    Txn txn(store_, staged, cursors, now);
+    absl::Status s = command->Execute(txn, context_);
+    if (s.ok()) std::move(txn).MergeInto(staged);
+    outcomes.push_back(std::move(s));
+  }
+
+  absl::Status committed = absl::OkStatus();
+  if (staged.HasWrites()) committed = store_.Commit(staged.ToWriteSet());
+  if (!committed.ok()) {
+    spdlog::error("batch of {} commands not written: {}", commands.size(), committed.ToString());
+  } else {
+    const bool feed_advanced =
+        staged.counters.last_feed_sequence() > counters_.last_feed_sequence();
+    counters_ = staged.counters;
+    if (!staged.cursors.empty()) {
+      std::lock_guard lock(cursors_mu_);
+      for (const auto& [carrier, seq] : staged.cursors) cursors_[carrier] = seq;
+    }
+    if (!staged.timers_removed.empty()) timers_.Remove(std::move(staged.timers_removed));
+    if (!staged.timers_added.empty()) timers_.Add(std::move(staged.timers_added));
+    if (feed_advanced) {
+      feed_head_.store(counters_.last_feed_sequence(), std::memory_order_release);
+      if (feed_listener_) feed_listener_(counters_.last_feed_sequence());
+    }
+  }
+  for (size_t i = 0; i < commands.size(); ++i) {
+    commands[i]->Finish(outcomes[i].ok() ? committed : outcomes[i]);
+  }
+}
+
+}  // namespace npd::engine

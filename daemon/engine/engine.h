@@ -1,0 +1,93 @@
+// Engine: the single writer. Commands from any thread queue up; the writer thread takes everything
+// queued (up to max_batch), executes each against a Txn, writes the whole batch as one durable
+// Store::Commit, and only then tells each command its outcome (application-level group commit:
+// every command that arrives while an fsync runs goes into the next batch). After a commit it arms
+// new timers and tells the feed listener about new routing changes.
+#ifndef NPD_DAEMON_ENGINE_ENGINE_H_
+#define NPD_DAEMON_ENGINE_ENGINE_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "absl/status/status.h"
+#include "daemon/engine/clock.h"
+#include "daemon/engine/command.h"
+#include "daemon/engine/timer_scheduler.h"
+#include "storage/store.h"
+
+namespace npd::engine {
+
+struct EngineOptions {
+  // Most commands written in one batch. Default: 512.
+  size_t max_batch = 512;
+  // Most commands waiting for the writer; more are refused with RESOURCE_EXHAUSTED. Default:
+  // 100000.
+  size_t queue_limit = 100000;
+  // Delay before a timer whose application failed (storage error) is tried again. Default: 1 s.
+  absl::Duration timer_retry = absl::Seconds(1);
+};
+
+class Engine {
+ public:
+  // `store`, `clock` and the pointers in `context` must outlive the engine.
+  Engine(storage::Store& store, EngineContext context, EngineOptions options, const Clock& clock);
+  ~Engine();
+
+  // Loads counters, cursors and the timer index, then starts the writer and timer threads. Timers
+  // already due fire at once. Errors from the store are returned and nothing is started.
+  absl::Status Start();
+  // Refuses new commands (UNAVAILABLE), finishes everything queued, stops timers, joins the
+  // threads.
+  void Stop();
+
+  // Queues a command. Thread-safe, never blocks on I/O. When the queue is full (RESOURCE_EXHAUSTED)
+  // or the engine is stopping (UNAVAILABLE) the command is finished at once with that status.
+  void Post(std::unique_ptr<Command> command);
+
+  // Highest committed feed sequence. Thread-safe.
+  uint64_t FeedHead() const { return feed_head_.load(std::memory_order_acquire); }
+  // A carrier's committed confirmed position (0 when none). Thread-safe.
+  uint64_t ConfirmedPosition(const std::string& carrier) const;
+  // Called on the writer thread after every commit that advanced the feed, with the new head. Set
+  // before Start.
+  void SetFeedListener(std::function<void(uint64_t head)> listener) { feed_listener_ = listener; }
+
+  const EngineContext& context() const { return context_; }
+
+ private:
+  void WriterLoop();
+  void RunBatch(std::deque<std::unique_ptr<Command>>& commands);
+  void OnTimerDue(const npd::store::v1::TimerRecord& timer);
+
+  storage::Store& store_;
+  const EngineContext context_;
+  const EngineOptions options_;
+  const Clock& clock_;
+  TimerScheduler timers_;
+  std::function<void(uint64_t)> feed_listener_;
+
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<std::unique_ptr<Command>> queue_;  // guarded by queue_mu_
+  bool accepting_ = false;                      // guarded by queue_mu_
+  bool stop_writer_ = false;                    // guarded by queue_mu_
+
+  // Written only by the writer thread; cursors_ read under cursors_mu_ from other threads.
+  npd::store::v1::Counters counters_;
+  mutable std::mutex cursors_mu_;
+  std::map<std::string, uint64_t> cursors_;
+  std::atomic<uint64_t> feed_head_{0};
+  std::thread writer_;
+};
+
+}  // namespace npd::engine
+
+#endif  // NPD_DAEMON_ENGINE_ENGINE_H_

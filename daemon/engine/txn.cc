@@ -1,0 +1,153 @@
+#include "daemon/engine/txn.h"
+
+#include <utility>
+
+#include "absl/strings/str_format.h"
+#include "daemon/core/time_convert.h"
+
+namespace npd::engine {
+
+using npd::store::v1::IdempotencyRecord;
+using npd::store::v1::NumberRecord;
+using npd::store::v1::PortRecord;
+
+storage::WriteSet Staged::ToWriteSet() const {
+  storage::WriteSet ws;
+  for (const auto& [_, n] : numbers) ws.numbers.push_back(n);
+  for (const auto& [_, p] : ports) ws.ports.push_back(p);
+  for (const auto& [k, r] : idempotency) ws.idempotency.emplace_back(k, r);
+  for (const auto& [carrier, seq] : cursors) {
+    npd::store::v1::FeedCursor c;
+    c.set_carrier(carrier);
+    c.set_confirmed_sequence(seq);
+    ws.cursors.push_back(std::move(c));
+  }
+  ws.events = events;
+  ws.feed = feed;
+  ws.timers_added = timers_added;
+  ws.timers_removed = timers_removed;
+  ws.counters = counters;
+  return ws;
+}
+
+bool Staged::HasWrites() const {
+  return !numbers.empty() || !ports.empty() || !idempotency.empty() || !cursors.empty() ||
+         !events.empty() || !feed.empty() || !timers_added.empty() || !timers_removed.empty();
+}
+
+Txn::Txn(storage::Store& store, const Staged& parent,
+         const std::map<std::string, uint64_t>& cursors, absl::Time now)
+    : store_(store), parent_(parent), committed_cursors_(cursors), now_(now) {
+  staged_.counters = parent.counters;
+}
+
+absl::StatusOr<NumberRecord> Txn::LoadNumber(const core::NumberFacts& facts) {
+  if (auto it = staged_.numbers.find(facts.msisdn); it != staged_.numbers.end()) return it->second;
+  if (auto it = parent_.numbers.find(facts.msisdn); it != parent_.numbers.end()) return it->second;
+  auto stored = store_.GetNumber(facts.msisdn);
+  if (!stored.ok()) return stored.status();
+  if (stored->has_value()) return **stored;
+  NumberRecord fresh;
+  fresh.set_msisdn(facts.msisdn);
+  fresh.set_serving_carrier(facts.range_holder);
+  return fresh;
+}
+
+absl::StatusOr<std::optional<PortRecord>> Txn::GetPort(std::string_view port_id) {
+  if (auto it = staged_.ports.find(port_id); it != staged_.ports.end()) return it->second;
+  if (auto it = parent_.ports.find(port_id); it != parent_.ports.end()) return it->second;
+  return store_.GetPort(port_id);
+}
+
+absl::StatusOr<std::optional<IdempotencyRecord>> Txn::GetIdempotency(std::string_view key) {
+  if (auto it = staged_.idempotency.find(key); it != staged_.idempotency.end()) return it->second;
+  if (auto it = parent_.idempotency.find(key); it != parent_.idempotency.end()) return it->second;
+  return store_.GetIdempotency(key);
+}
+
+absl::StatusOr<std::vector<npd::v1::RoutingChange>> Txn::ReadFeedRange(uint64_t first,
+                                                                       uint64_t last) {
+  if (first > last) return std::vector<npd::v1::RoutingChange>{};
+  auto entries = store_.ReadFeed(first, last - first + 1);
+  if (!entries.ok()) return entries.status();
+  const std::vector<npd::v1::RoutingChange>* const staged_feeds[] = {&parent_.feed, &staged_.feed};
+  for (const auto* staged : staged_feeds) {
+    for (const auto& change : *staged) {
+      if (change.sequence() >= first && change.sequence() <= last) entries->push_back(change);
+    }
+  }
+  return entries;
+}
+
+uint64_t Txn::Cursor(std::string_view carrier) const {
+  if (auto it = staged_.cursors.find(carrier); it != staged_.cursors.end()) return it->second;
+  if (auto it = parent_.cursors.find(carrier); it != parent_.cursors.end()) return it->second;
+  auto it = committed_cursors_.find(std::string(carrier));
+  return it == committed_cursors_.end() ? 0 : it->second;
+}
+
+void Txn::PutNumber(const NumberRecord& number) { staged_.numbers[number.msisdn()] = number; }
+
+void Txn::PutPort(const PortRecord& port) { staged_.ports[port.port().port_id()] = port; }
+
+void Txn::PutIdempotency(std::string key, IdempotencyRecord record) {
+  staged_.idempotency[std::move(key)] = std::move(record);
+}
+
+void Txn::SetCursor(std::string_view carrier, uint64_t sequence) {
+  staged_.cursors[std::string(carrier)] = sequence;
+}
+
+void Txn::AddTimer(const npd::store::v1::TimerRecord& timer) {
+  staged_.timers_added.push_back(timer);
+}
+
+void Txn::RemoveTimer(const npd::store::v1::TimerRecord& timer) {
+  staged_.timers_removed.push_back(timer);
+}
+
+void Txn::AppendEvent(std::string_view msisdn, std::string_view port_id,
+                      const core::DomainEvent& event, std::string_view actor,
+                      std::string_view request_id) {
+  auto& counters = staged_.counters;
+  counters.set_last_event_sequence(counters.last_event_sequence() + 1);
+  npd::store::v1::EventRecord& e = staged_.events.emplace_back();
+  e.set_sequence(counters.last_event_sequence());
+  e.set_msisdn(std::string(msisdn));
+  e.set_port_id(std::string(port_id));
+  *e.mutable_at() = core::ToProto(now_);
+  e.set_actor(std::string(actor));
+  e.set_type(event.type);
+  e.set_request_id(std::string(request_id));
+  e.set_state_before(event.state_before);
+  e.set_state_after(event.state_after);
+  e.set_detail(event.detail);
+}
+
+uint64_t Txn::AppendFeed(npd::v1::RoutingChange change) {
+  auto& counters = staged_.counters;
+  counters.set_last_feed_sequence(counters.last_feed_sequence() + 1);
+  change.set_sequence(counters.last_feed_sequence());
+  staged_.feed.push_back(std::move(change));
+  return counters.last_feed_sequence();
+}
+
+std::string Txn::NextPortId() {
+  auto& counters = staged_.counters;
+  counters.set_last_port_number(counters.last_port_number() + 1);
+  return absl::StrFormat("P%012d", counters.last_port_number());
+}
+
+void Txn::MergeInto(Staged& batch) && {
+  for (auto& [k, v] : staged_.numbers) batch.numbers[k] = std::move(v);
+  for (auto& [k, v] : staged_.ports) batch.ports[k] = std::move(v);
+  for (auto& [k, v] : staged_.idempotency) batch.idempotency[k] = std::move(v);
+  for (auto& [k, v] : staged_.cursors) batch.cursors[k] = v;
+  for (auto& e : staged_.events) batch.events.push_back(std::move(e));
+  for (auto& f : staged_.feed) batch.feed.push_back(std::move(f));
+  for (auto& t : staged_.timers_added) batch.timers_added.push_back(std::move(t));
+  for (auto& t : staged_.timers_removed) batch.timers_removed.push_back(std::move(t));
+  batch.counters = staged_.counters;
+}
+
+}  // namespace npd::engine

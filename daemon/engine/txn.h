@@ -1,0 +1,93 @@
+// Txn: the view one command has of the store while the single writer assembles a batch.
+//
+// Reads see, in order: this command's own staged writes, the writes of earlier commands in the same
+// batch, then the store. Writes are staged; a command that succeeds has them merged into the batch
+// (MergeInto), one that fails is simply dropped, so a refused command writes nothing. Counters
+// (port numbers, event and feed sequences) advance inside the Txn, so a failed command burns no
+// number.
+//
+// Not thread-safe: used only on the writer thread.
+#ifndef NPD_DAEMON_ENGINE_TXN_H_
+#define NPD_DAEMON_ENGINE_TXN_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "daemon/core/domain_event.h"
+#include "daemon/core/number_plan.h"
+#include "npd/store/v1/records.pb.h"
+#include "storage/store.h"
+
+namespace npd::engine {
+
+// Everything a batch (or one command) has staged.
+struct Staged {
+  std::map<std::string, npd::store::v1::NumberRecord, std::less<>> numbers;
+  std::map<std::string, npd::store::v1::PortRecord, std::less<>> ports;
+  std::map<std::string, npd::store::v1::IdempotencyRecord, std::less<>> idempotency;
+  std::map<std::string, uint64_t, std::less<>> cursors;
+  std::vector<npd::store::v1::EventRecord> events;
+  std::vector<npd::v1::RoutingChange> feed;
+  std::vector<npd::store::v1::TimerRecord> timers_added;
+  std::vector<npd::store::v1::TimerRecord> timers_removed;
+  npd::store::v1::Counters counters;
+
+  // The WriteSet for Store::Commit.
+  storage::WriteSet ToWriteSet() const;
+  bool HasWrites() const;
+};
+
+class Txn {
+ public:
+  // `parent` holds what earlier commands of the batch staged; `cursors` the committed confirmed
+  // positions.
+  Txn(storage::Store& store, const Staged& parent, const std::map<std::string, uint64_t>& cursors,
+      absl::Time now);
+
+  absl::Time now() const { return now_; }
+
+  // The number's record, or a fresh one serving from the range holder when none is stored.
+  absl::StatusOr<npd::store::v1::NumberRecord> LoadNumber(const core::NumberFacts& facts);
+  absl::StatusOr<std::optional<npd::store::v1::PortRecord>> GetPort(std::string_view port_id);
+  absl::StatusOr<std::optional<npd::store::v1::IdempotencyRecord>> GetIdempotency(
+      std::string_view key);
+  uint64_t Cursor(std::string_view carrier) const;
+  uint64_t FeedHead() const { return staged_.counters.last_feed_sequence(); }
+  // Feed entries with first <= sequence <= last, committed or staged, ascending.
+  absl::StatusOr<std::vector<npd::v1::RoutingChange>> ReadFeedRange(uint64_t first, uint64_t last);
+
+  void PutNumber(const npd::store::v1::NumberRecord& number);
+  void PutPort(const npd::store::v1::PortRecord& port);
+  void PutIdempotency(std::string key, npd::store::v1::IdempotencyRecord record);
+  void SetCursor(std::string_view carrier, uint64_t sequence);
+  void AddTimer(const npd::store::v1::TimerRecord& timer);
+  void RemoveTimer(const npd::store::v1::TimerRecord& timer);
+  // Stamps the event with the next global sequence, now, the actor and the request id.
+  void AppendEvent(std::string_view msisdn, std::string_view port_id,
+                   const core::DomainEvent& event, std::string_view actor,
+                   std::string_view request_id);
+  // Appends to the feed and returns the sequence assigned.
+  uint64_t AppendFeed(npd::v1::RoutingChange change);
+  // "P" + 12 digits, from the port counter.
+  std::string NextPortId();
+
+  // Moves this command's staged writes into the batch.
+  void MergeInto(Staged& batch) &&;
+
+ private:
+  storage::Store& store_;
+  const Staged& parent_;
+  const std::map<std::string, uint64_t>& committed_cursors_;
+  absl::Time now_;
+  Staged staged_;
+};
+
+}  // namespace npd::engine
+
+#endif  // NPD_DAEMON_ENGINE_TXN_H_

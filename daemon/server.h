@@ -1,0 +1,65 @@
+// NpdServer: npd assembled from its parts, started in named phases and stopped in reverse
+// (architecture.md "Start and stop"):
+//   number plan -> identity secret -> storage -> engine (timers re-armed) -> gRPC (health,
+//   reflection).
+// Stop: health NOT_SERVING -> feed streams end -> Server::Shutdown(drain deadline) -> writer drains
+// and timers stop -> RocksDB closes. The daemon's main and in-process tests both use it.
+#ifndef NPD_DAEMON_SERVER_H_
+#define NPD_DAEMON_SERVER_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <grpcpp/server.h>
+
+#include "absl/status/status.h"
+#include "daemon/config.h"
+#include "daemon/core/identity.h"
+#include "daemon/core/number_plan.h"
+#include "daemon/engine/clock.h"
+#include "daemon/engine/engine.h"
+#include "daemon/service/feed_service.h"
+#include "daemon/service/number_service.h"
+#include "daemon/service/porting_service.h"
+#include "storage/store.h"
+
+namespace npd {
+
+// Not thread-safe: Start and Stop from one thread.
+class NpdServer {
+ public:
+  // `clock` must outlive the server.
+  NpdServer(Config config, const engine::Clock& clock);
+  ~NpdServer();
+
+  // Runs every start-up phase. On error, what started is stopped again and the error names the
+  // phase.
+  absl::Status Start();
+  // Idempotent.
+  void Stop();
+
+  // "host:port" actually bound (valid after Start).
+  const std::string& address() const { return address_; }
+
+ private:
+  const Config config_;
+  const engine::Clock& clock_;
+  std::optional<core::NumberPlan> plan_;
+  std::optional<core::IdentityHasher> hasher_;
+  std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<service::FeedHub> hub_;
+  std::unique_ptr<engine::Engine> engine_;
+  std::unique_ptr<service::PortingService> porting_;
+  std::unique_ptr<service::NumberService> numbers_;
+  std::unique_ptr<service::FeedService> feed_;
+  std::unique_ptr<grpc::Server> server_;
+  std::string address_;
+};
+
+// Reads carriers.csv, number_blocks.csv and local_networks.csv from `dir`.
+absl::StatusOr<core::NumberPlan> LoadNumberPlan(const std::string& dir);
+
+}  // namespace npd
+
+#endif  // NPD_DAEMON_SERVER_H_

@@ -1,0 +1,102 @@
+#include "daemon/service/feed_service.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "daemon/engine/handlers.h"
+#include "daemon/service/caller.h"
+#include "daemon/service/feed_stream.h"
+#include "daemon/service/status.h"
+#include "daemon/service/unary.h"
+#include "daemon/service/validation.h"
+
+namespace npd::service {
+namespace {
+constexpr char kConfirm[] = "/npd.v1.RoutingFeedService/Confirm";
+
+// A stream that ends at once with `status`.
+class RefusedStream final : public grpc::ServerWriteReactor<npd::v1::SubscribeResponse> {
+ public:
+  explicit RefusedStream(grpc::Status status) { Finish(std::move(status)); }
+  void OnDone() override { delete this; }
+};
+}  // namespace
+
+FeedHub::FeedHub(absl::Duration heartbeat_interval) : heartbeat_interval_(heartbeat_interval) {
+  heartbeat_thread_ = std::thread([this] { HeartbeatLoop(); });
+}
+
+FeedHub::~FeedHub() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  heartbeat_thread_.join();
+}
+
+void FeedHub::Advance(uint64_t head) {
+  std::lock_guard lock(mu_);
+  head_ = std::max(head_, head);
+  for (FeedStream* s : streams_) s->Wake(head);
+}
+
+void FeedHub::Drain() {
+  std::lock_guard lock(mu_);
+  draining_ = true;
+  for (FeedStream* s : streams_) s->EndForShutdown();
+}
+
+void FeedHub::Register(FeedStream* stream) {
+  std::lock_guard lock(mu_);
+  streams_.insert(stream);
+  if (draining_) stream->EndForShutdown();
+}
+
+void FeedHub::Unregister(FeedStream* stream) {
+  std::lock_guard lock(mu_);
+  streams_.erase(stream);
+}
+
+bool FeedHub::draining() const {
+  std::lock_guard lock(mu_);
+  return draining_;
+}
+
+void FeedHub::HeartbeatLoop() {
+  std::unique_lock lock(mu_);
+  while (!stop_) {
+    cv_.wait_for(lock, absl::ToChronoMilliseconds(heartbeat_interval_ / 2));
+    if (stop_) break;
+    for (FeedStream* s : streams_) s->HeartbeatIfIdle(head_, heartbeat_interval_);
+  }
+}
+
+grpc::ServerWriteReactor<npd::v1::SubscribeResponse>* FeedService::Subscribe(
+    grpc::CallbackServerContext* context, const npd::v1::SubscribeRequest* request) {
+  auto caller = AuthenticateCaller(*context, *engine_.context().plan);
+  if (!caller.ok()) return new RefusedStream(ToGrpcStatus(caller.status()));
+  if (hub_.draining()) {
+    return new RefusedStream(grpc::Status(grpc::StatusCode::UNAVAILABLE, "npd is shutting down"));
+  }
+  const uint64_t head = engine_.FeedHead();
+  uint64_t from = request->from_sequence();
+  if (from == 0) from = *caller == kOperatorRole ? 1 : engine_.ConfirmedPosition(*caller) + 1;
+  if (from > head + 1) {
+    return new RefusedStream(ToGrpcStatus(absl::InvalidArgumentError(
+        absl::StrCat("from_sequence ", from, " is beyond the feed head ", head, " + 1"))));
+  }
+  auto* stream = new FeedStream(store_, hub_, from, head);
+  stream->Begin();
+  return stream;
+}
+
+grpc::ServerUnaryReactor* FeedService::Confirm(grpc::CallbackServerContext* context,
+                                               const npd::v1::ConfirmRequest* request,
+                                               npd::v1::ConfirmResponse* response) {
+  return RunMutation(engine_, context, *request, response, kConfirm, Validate(*request),
+                     &engine::HandleConfirm);
+}
+
+}  // namespace npd::service

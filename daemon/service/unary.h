@@ -1,0 +1,46 @@
+// The shape every mutating unary rpc shares: authenticate, validate, hand a RequestCommand to the
+// engine, finish the reactor when the engine reports the durable outcome. Reactors never block.
+#ifndef NPD_DAEMON_SERVICE_UNARY_H_
+#define NPD_DAEMON_SERVICE_UNARY_H_
+
+#include <memory>
+#include <string>
+#include <utility>
+
+#include <grpcpp/support/server_callback.h>
+
+#include "daemon/engine/command.h"
+#include "daemon/engine/engine.h"
+#include "daemon/service/caller.h"
+#include "daemon/service/status.h"
+
+namespace npd::service {
+
+template <typename Req, typename Resp>
+grpc::ServerUnaryReactor* RunMutation(
+    engine::Engine& engine, grpc::CallbackServerContext* context, const Req& request,
+    Resp* response, const char* method, absl::Status validation,
+    typename engine::RequestCommand<Req, Resp>::Handler handler,
+    typename engine::RequestCommand<Req, Resp>::Redactor redactor = nullptr) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto caller = AuthenticateCaller(*context, *engine.context().plan);
+  if (!caller.ok()) {
+    reactor->Finish(ToGrpcStatus(caller.status()));
+    return reactor;
+  }
+  if (!validation.ok()) {
+    reactor->Finish(ToGrpcStatus(validation));
+    return reactor;
+  }
+  engine.Post(std::make_unique<engine::RequestCommand<Req, Resp>>(
+      method, *std::move(caller), request, handler, redactor,
+      [reactor, response](absl::Status status, Resp&& result) {
+        if (status.ok()) *response = std::move(result);
+        reactor->Finish(ToGrpcStatus(status));
+      }));
+  return reactor;
+}
+
+}  // namespace npd::service
+
+#endif  // NPD_DAEMON_SERVICE_UNARY_H_

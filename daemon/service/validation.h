@@ -1,0 +1,36 @@
+// Shape checks of each request, before anything reaches the engine. Each returns OK or
+// INVALID_ARGUMENT naming the field; nothing has been written when they fail. Checks that need
+// stored state (who may act, whether a port exists) are the engine's.
+#ifndef NPD_DAEMON_SERVICE_VALIDATION_H_
+#define NPD_DAEMON_SERVICE_VALIDATION_H_
+
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "daemon/core/number_plan.h"
+#include "npd/v1/feed.pb.h"
+#include "npd/v1/number.pb.h"
+#include "npd/v1/porting.pb.h"
+
+namespace npd::service {
+
+inline constexpr size_t kMaxNoteBytes = 500;
+inline constexpr int kMaxPageSize = 1000;
+inline constexpr int kDefaultPageSize = 100;
+inline constexpr int kMaxBatchLookup = 1000;
+
+// 1-128 printable ASCII characters without spaces.
+absl::Status ValidateRequestId(std::string_view request_id);
+// "P" followed by 12 digits.
+absl::Status ValidatePortId(std::string_view port_id);
+
+absl::Status Validate(const npd::v1::IssueAuthCodeRequest& request);
+absl::Status Validate(const npd::v1::SubmitPortRequest& request);
+absl::Status Validate(const npd::v1::AnswerPortRequest& request);
+absl::Status Validate(const npd::v1::CancelPortRequest& request);
+absl::Status Validate(const npd::v1::ListPortsRequest& request, const core::NumberPlan& plan);
+absl::Status Validate(const npd::v1::ConfirmRequest& request);
+
+}  // namespace npd::service
+
+#endif  // NPD_DAEMON_SERVICE_VALIDATION_H_

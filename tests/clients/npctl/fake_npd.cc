@@ -1,0 +1,307 @@
+#include "tests/clients/npctl/fake_npd.h"
+
+#include <chrono>
+#include <thread>
+
+#include <grpcpp/server_builder.h>
+
+namespace npd::testing {
+
+struct FakeNpd::Journal {
+  mutable absl::Mutex mu;
+  std::vector<std::string> callers ABSL_GUARDED_BY(mu);
+  std::vector<npd::v1::IssueAuthCodeRequest> issues ABSL_GUARDED_BY(mu);
+  std::vector<npd::v1::AnswerPortRequest> answers ABSL_GUARDED_BY(mu);
+  std::vector<npd::v1::ListPortsRequest> lists ABSL_GUARDED_BY(mu);
+  std::vector<npd::v1::ConfirmRequest> confirms ABSL_GUARDED_BY(mu);
+
+  // Records the caller header of `context` ("<none>" when absent) and returns it.
+  std::string Caller(const grpc::ServerContext& context) {
+    const auto& metadata = context.client_metadata();
+    const auto it = metadata.find("x-npd-caller");
+    std::string caller =
+        it == metadata.end() ? "<none>" : std::string(it->second.data(), it->second.size());
+    absl::MutexLock lock(&mu);
+    callers.push_back(caller);
+    return caller;
+  }
+};
+
+namespace {
+
+using grpc::ServerContext;
+using grpc::Status;
+using grpc::StatusCode;
+
+google::protobuf::Timestamp At(int64_t unix_seconds) {
+  google::protobuf::Timestamp time;
+  time.set_seconds(unix_seconds);
+  return time;
+}
+
+// 2026-11-29T11:00:00+08:00.
+constexpr int64_t kExpiry = 1795921200;
+
+class Porting final : public npd::v1::PortingService::Service {
+ public:
+  explicit Porting(FakeNpd::Journal& journal) : journal_(journal) {}
+
+  Status IssueAuthCode(ServerContext* context, const npd::v1::IssueAuthCodeRequest* request,
+                       npd::v1::IssueAuthCodeResponse* response) override {
+    journal_.Caller(*context);
+    {
+      absl::MutexLock lock(&journal_.mu);
+      journal_.issues.push_back(*request);
+    }
+    if (request->msisdn() == FakeNpd::kRefusedMsisdn) {
+      npd::v1::Refusal& refusal = *response->mutable_refusal();
+      refusal.add_reasons(npd::v1::REASON_CODE_R06_PORT_INTERVAL_120D);
+      refusal.add_reasons(npd::v1::REASON_CODE_R13_PORT_IN_PROGRESS);
+      refusal.set_text(FakeNpd::kRefusalText);
+      refusal.set_rule_version(FakeNpd::kRuleVersion);
+      return Status::OK;
+    }
+    response->set_issued(true);
+    response->set_code("123456");
+    *response->mutable_expires_at() = At(kExpiry);
+    return Status::OK;
+  }
+
+  Status SubmitPort(ServerContext* context, const npd::v1::SubmitPortRequest* request,
+                    npd::v1::SubmitPortResponse* response) override {
+    journal_.Caller(*context);
+    *response->mutable_port() = FakeNpd::FakePort();
+    response->mutable_port()->set_channel(request->channel());
+    return Status::OK;
+  }
+
+  Status AnswerPort(ServerContext* context, const npd::v1::AnswerPortRequest* request,
+                    npd::v1::AnswerPortResponse* response) override {
+    const std::string caller = journal_.Caller(*context);
+    {
+      absl::MutexLock lock(&journal_.mu);
+      journal_.answers.push_back(*request);
+    }
+    if (caller != "cmcc") return Status(StatusCode::PERMISSION_DENIED, "only the donor may answer");
+    npd::v1::Port& port = *response->mutable_port();
+    port = FakeNpd::FakePort();
+    if (request->approve()) {
+      port.set_state(npd::v1::PORT_STATE_SCHEDULED);
+      *port.mutable_cutover_at() = At(kExpiry);
+    } else {
+      port.set_state(npd::v1::PORT_STATE_REJECTED);
+      *port.mutable_refusal()->mutable_reasons() = request->reasons();
+      port.mutable_refusal()->set_text(request->note());
+    }
+    return Status::OK;
+  }
+
+  Status CancelPort(ServerContext* context, const npd::v1::CancelPortRequest* request,
+                    npd::v1::CancelPortResponse* response) override {
+    journal_.Caller(*context);
+    *response->mutable_port() = FakeNpd::FakePort();
+    response->mutable_port()->set_state(npd::v1::PORT_STATE_CANCELLED);
+    response->mutable_port()->set_cancel_reason(request->reason());
+    return Status::OK;
+  }
+
+  Status GetPort(ServerContext* context, const npd::v1::GetPortRequest* request,
+                 npd::v1::GetPortResponse* response) override {
+    journal_.Caller(*context);
+    if (request->port_id() == FakeNpd::kMissingPort) {
+      return Status(StatusCode::NOT_FOUND, "no port " + request->port_id());
+    }
+    *response->mutable_port() = FakeNpd::FakePort();
+    return Status::OK;
+  }
+
+  Status ListPorts(ServerContext* context, const npd::v1::ListPortsRequest* request,
+                   npd::v1::ListPortsResponse* response) override {
+    journal_.Caller(*context);
+    {
+      absl::MutexLock lock(&journal_.mu);
+      journal_.lists.push_back(*request);
+    }
+    const int first = request->page_token().empty() ? 0 : std::stoi(request->page_token());
+    for (int i = first; i < 3 && i < first + 2; ++i) {
+      npd::v1::Port& port = *response->add_ports();
+      port = FakeNpd::FakePort();
+      port.set_port_id("P00000000000" + std::to_string(i + 1));
+    }
+    if (first + 2 < 3) response->set_next_page_token(std::to_string(first + 2));
+    return Status::OK;
+  }
+
+ private:
+  FakeNpd::Journal& journal_;
+};
+
+bool ElevenDigits(const std::string& msisdn) {
+  return msisdn.size() == 11 && msisdn.find_first_not_of("0123456789") == std::string::npos;
+}
+
+npd::v1::NumberInfo Ported(const std::string& msisdn) {
+  npd::v1::NumberInfo info;
+  info.set_msisdn(msisdn);
+  info.set_serving_carrier("cucc");
+  info.set_range_holder("cmcc");
+  info.set_local_network("010");
+  info.set_ported(true);
+  info.set_portable(true);
+  return info;
+}
+
+class Numbers final : public npd::v1::NumberService::Service {
+ public:
+  explicit Numbers(FakeNpd::Journal& journal) : journal_(journal) {}
+
+  Status Lookup(ServerContext* context, const npd::v1::LookupRequest* request,
+                npd::v1::LookupResponse* response) override {
+    journal_.Caller(*context);
+    if (!ElevenDigits(request->msisdn())) {
+      return Status(StatusCode::INVALID_ARGUMENT, "not 11 digits");
+    }
+    *response->mutable_number() = Ported(request->msisdn());
+    return Status::OK;
+  }
+
+  Status BatchLookup(ServerContext* context, const npd::v1::BatchLookupRequest* request,
+                     npd::v1::BatchLookupResponse* response) override {
+    journal_.Caller(*context);
+    for (const std::string& msisdn : request->msisdns()) {
+      npd::v1::BatchLookupResult& result = *response->add_results();
+      result.set_msisdn(msisdn);
+      if (ElevenDigits(msisdn)) {
+        *result.mutable_number() = Ported(msisdn);
+      } else {
+        result.set_error("not 11 digits");
+      }
+    }
+    return Status::OK;
+  }
+
+ private:
+  FakeNpd::Journal& journal_;
+};
+
+class Feed final : public npd::v1::RoutingFeedService::Service {
+ public:
+  explicit Feed(FakeNpd::Journal& journal) : journal_(journal) {}
+
+  Status Subscribe(ServerContext* context, const npd::v1::SubscribeRequest* request,
+                   grpc::ServerWriter<npd::v1::SubscribeResponse>* writer) override {
+    journal_.Caller(*context);
+    const std::vector<npd::v1::RoutingChange> changes = FakeNpd::FakeChanges();
+    const uint64_t from = request->from_sequence() == 0 ? 1 : request->from_sequence();
+    if (from > changes.size() + 1) {
+      return Status(StatusCode::INVALID_ARGUMENT, "from_sequence is beyond the head");
+    }
+    for (const npd::v1::RoutingChange& change : changes) {
+      if (change.sequence() < from) continue;
+      npd::v1::SubscribeResponse message;
+      *message.mutable_change() = change;
+      if (!writer->Write(message)) return Status::OK;
+    }
+    while (!context->IsCancelled()) {
+      npd::v1::SubscribeResponse message;
+      message.mutable_heartbeat()->set_head_sequence(changes.size());
+      *message.mutable_heartbeat()->mutable_sent_at() = At(kExpiry);
+      if (!writer->Write(message)) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return Status::OK;
+  }
+
+  Status Confirm(ServerContext* context, const npd::v1::ConfirmRequest* request,
+                 npd::v1::ConfirmResponse* response) override {
+    journal_.Caller(*context);
+    absl::MutexLock lock(&journal_.mu);
+    journal_.confirms.push_back(*request);
+    response->set_confirmed_sequence(request->sequence());
+    response->set_head_sequence(FakeNpd::FakeChanges().size());
+    return Status::OK;
+  }
+
+ private:
+  FakeNpd::Journal& journal_;
+};
+
+}  // namespace
+
+FakeNpd::FakeNpd() : journal_(std::make_unique<Journal>()) {
+  services_.push_back(std::make_unique<Porting>(*journal_));
+  services_.push_back(std::make_unique<Numbers>(*journal_));
+  services_.push_back(std::make_unique<Feed>(*journal_));
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  for (const auto& service : services_) builder.RegisterService(service.get());
+  server_ = builder.BuildAndStart();
+  address_ = "127.0.0.1:" + std::to_string(port);
+}
+
+FakeNpd::~FakeNpd() {
+  // Cancels open feed streams, so their handlers return.
+  server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
+}
+
+std::vector<std::string> FakeNpd::callers() const {
+  absl::MutexLock lock(&journal_->mu);
+  return journal_->callers;
+}
+
+std::vector<npd::v1::IssueAuthCodeRequest> FakeNpd::issue_requests() const {
+  absl::MutexLock lock(&journal_->mu);
+  return journal_->issues;
+}
+
+std::vector<npd::v1::AnswerPortRequest> FakeNpd::answer_requests() const {
+  absl::MutexLock lock(&journal_->mu);
+  return journal_->answers;
+}
+
+std::vector<npd::v1::ListPortsRequest> FakeNpd::list_requests() const {
+  absl::MutexLock lock(&journal_->mu);
+  return journal_->lists;
+}
+
+std::vector<npd::v1::ConfirmRequest> FakeNpd::confirm_requests() const {
+  absl::MutexLock lock(&journal_->mu);
+  return journal_->confirms;
+}
+
+npd::v1::Port FakeNpd::FakePort() {
+  npd::v1::Port port;
+  port.set_port_id("P000000000001");
+  port.set_msisdn("13800138000");
+  port.set_state(npd::v1::PORT_STATE_PENDING_DONOR);
+  port.set_donor("cmcc");
+  port.set_recipient("cucc");
+  port.set_range_holder("cmcc");
+  port.set_local_network("010");
+  port.set_channel(npd::v1::CHANNEL_ONLINE);
+  *port.mutable_submitted_at() = At(kExpiry - 3600);
+  *port.mutable_donor_deadline_at() = At(kExpiry);
+  port.set_version(1);
+  return port;
+}
+
+std::vector<npd::v1::RoutingChange> FakeNpd::FakeChanges() {
+  std::vector<npd::v1::RoutingChange> changes;
+  const char* const kNumbers[] = {"13800138000", "13800138001", "13800138002"};
+  for (uint64_t sequence = 1; sequence <= 3; ++sequence) {
+    npd::v1::RoutingChange change;
+    change.set_sequence(sequence);
+    change.set_msisdn(kNumbers[sequence - 1]);
+    change.set_previous_carrier("cmcc");
+    change.set_serving_carrier("cucc");
+    change.set_range_holder("cmcc");
+    change.set_port_id("P00000000000" + std::to_string(sequence));
+    change.set_kind(npd::v1::ROUTING_CHANGE_KIND_PORTED);
+    *change.mutable_effective_at() = At(kExpiry);
+    changes.push_back(change);
+  }
+  return changes;
+}
+
+}  // namespace npd::testing

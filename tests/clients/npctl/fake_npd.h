@@ -1,0 +1,69 @@
+// An in-process stand-in for npd that answers npctl's calls with fixed data and records what it was
+// sent, so that tests can check npctl's requests, output and exit codes without the real daemon.
+#ifndef NPD_TESTS_CLIENTS_NPCTL_FAKE_NPD_H_
+#define NPD_TESTS_CLIENTS_NPCTL_FAKE_NPD_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <grpcpp/server.h>
+
+#include "absl/synchronization/mutex.h"
+#include "npd/v1/feed.grpc.pb.h"
+#include "npd/v1/number.grpc.pb.h"
+#include "npd/v1/porting.grpc.pb.h"
+
+namespace npd::testing {
+
+// The answers the fake gives:
+// - IssueAuthCode: code 123456 expiring 2026-11-29T11:00:00+08:00; for kRefusedMsisdn a refusal
+//   (R06, R13, text kRefusalText, rules kRuleVersion).
+// - SubmitPort / AnswerPort / CancelPort / GetPort: FakePort() moved to the matching state;
+//   AnswerPort as anyone but cmcc is PERMISSION_DENIED "only the donor may answer"; GetPort of
+//   kMissingPort is NOT_FOUND.
+// - ListPorts: three ports, at most two per page.
+// - Lookup / BatchLookup: a number ported from cmcc to cucc; a number that is not 11 digits is
+//   INVALID_ARGUMENT (Lookup) or an error entry (BatchLookup).
+// - Subscribe: FakeChanges() from the requested position (0 counts as 1), then a heartbeat every
+//   100 ms until cancelled; from beyond the head + 1 is INVALID_ARGUMENT.
+// - Confirm: records and accepts.
+class FakeNpd {
+ public:
+  static constexpr char kRefusedMsisdn[] = "13900000000";
+  static constexpr char kRefusalText[] = "last port less than 120 days ago";
+  static constexpr char kRuleVersion[] = "npd-rules-2019.1";
+  static constexpr char kMissingPort[] = "P999999999999";
+
+  // Starts serving on 127.0.0.1 at a free port.
+  FakeNpd();
+  ~FakeNpd();
+
+  // "127.0.0.1:<port>".
+  const std::string& address() const { return address_; }
+
+  // Everything received so far, in arrival order. Thread-safe.
+  std::vector<std::string> callers() const;
+  std::vector<npd::v1::IssueAuthCodeRequest> issue_requests() const;
+  std::vector<npd::v1::AnswerPortRequest> answer_requests() const;
+  std::vector<npd::v1::ListPortsRequest> list_requests() const;
+  std::vector<npd::v1::ConfirmRequest> confirm_requests() const;
+
+  // The port every port call answers with (PENDING_DONOR, cmcc -> cucc).
+  static npd::v1::Port FakePort();
+  // Three routing changes, sequences 1 to 3.
+  static std::vector<npd::v1::RoutingChange> FakeChanges();
+
+  // Records one call's caller header and request; used by the services.
+  struct Journal;
+
+ private:
+  std::unique_ptr<Journal> journal_;
+  std::vector<std::unique_ptr<grpc::Service>> services_;
+  std::unique_ptr<grpc::Server> server_;
+  std::string address_;
+};
+
+}  // namespace npd::testing
+
+#endif  // NPD_TESTS_CLIENTS_NPCTL_FAKE_NPD_H_

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The README walkthrough, run for real: npd started from its binary, all three carriers played with
+# npctl over gRPC, SIGKILL in the middle, and the expected end state checked. Fails on any mismatch.
+# Usage: walkthrough_test.sh BIN_DIR DATA_DIR
+set -euo pipefail
+bin=$1
+plan=$2
+work=$(mktemp -d /tmp/npd-walkthrough-XXXXXX)
+npd_pid=""
+cleanup() {
+  [ -n "$npd_pid" ] && kill -9 "$npd_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+start_npd() {
+  rm -f "$work/port"
+  "$bin/npd" --listen 127.0.0.1:0 --data-dir "$work/data" --cutover-mode immediate \
+    --set plan.dir="$plan" --set server.port_file="$work/port" >>"$work/npd.log" 2>&1 &
+  npd_pid=$!
+  for _ in $(seq 1 200); do
+    [ -s "$work/port" ] && break
+    sleep 0.05
+  done
+  [ -s "$work/port" ] || { echo "npd did not start"; cat "$work/npd.log"; exit 1; }
+  export NPD_SERVER=$(cat "$work/port")
+}
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval('d' + sys.argv[1]))" "$1"; }
+expect() {
+  if [ "$1" != "$2" ]; then echo "FAIL: $3: expected '$2', got '$1'"; exit 1; fi
+  echo "ok: $3"
+}
+
+start_npd
+msisdn=13800138000
+id=(--name 张三 --id-type resident --id 11010519491231002X)
+
+code=$("$bin/npctl" --as cmcc --json code issue $msisdn "${id[@]}" | json "['code']")
+expect "${#code}" 6 "donor issued a 6-digit code"
+
+port=$("$bin/npctl" --as cucc --json port submit $msisdn --code "$code" "${id[@]}" \
+  --local-network 010 --channel online | json "['port']['port_id']")
+state=$("$bin/npctl" --as cucc --json port get "$port" | json "['port']['state']")
+expect "$state" PORT_STATE_PENDING_DONOR "recipient submitted the port"
+
+# Out of turn: the recipient may not answer; npctl exits 1 with the status name.
+if "$bin/npctl" --as cucc port answer "$port" --approve 2>"$work/err"; then
+  echo "FAIL: recipient could answer"; exit 1
+fi
+grep -q PERMISSION_DENIED "$work/err" && echo "ok: recipient answering is PERMISSION_DENIED"
+
+kill -9 "$npd_pid"; wait "$npd_pid" 2>/dev/null || true
+start_npd
+state=$("$bin/npctl" --as operator --json port get "$port" | json "['port']['state']")
+expect "$state" PORT_STATE_PENDING_DONOR "port survived SIGKILL"
+
+"$bin/npctl" --as cmcc port answer "$port" --approve >/dev/null
+for carrier in cmcc cucc ctcc; do
+  "$bin/npctl" --as $carrier feed watch --confirm --idle-exit 2 >"$work/feed-$carrier"
+  grep -q "$msisdn" "$work/feed-$carrier" || { echo "FAIL: $carrier saw no change"; exit 1; }
+done
+state=$("$bin/npctl" --as cucc --json port get "$port" | json "['port']['state']")
+expect "$state" PORT_STATE_COMPLETED "every carrier confirmed"
+serving=$("$bin/npctl" --as ctcc --json number lookup $msisdn | json "['number']['serving_carrier']")
+expect "$serving" cucc "lookup shows the recipient serving"
+echo "walkthrough passed"

@@ -1,0 +1,67 @@
+// An npd assembled in-process (NpdServer: real RocksDB in a temp dir, real gRPC on 127.0.0.1:0)
+// with a clock the test can move forward, and a client talking to it over the socket.
+#ifndef NPD_TESTS_SERVICE_NPD_FIXTURE_H_
+#define NPD_TESTS_SERVICE_NPD_FIXTURE_H_
+
+#include <memory>
+
+#include <gtest/gtest.h>
+
+#include "daemon/config.h"
+#include "daemon/engine/clock.h"
+#include "daemon/server.h"
+#include "tests/support/npd_client.h"
+#include "tests/support/temp_dir.h"
+
+namespace npd::testing {
+
+// Beijing numbers of each carrier (blocks listed in data/local_networks.csv).
+inline constexpr char kCmccNumber[] = "13800138000";
+inline constexpr char kCuccNumber[] = "18601001234";
+inline constexpr char kCtccNumber[] = "13301001234";
+inline constexpr char kBeijing[] = "010";
+
+class NpdTest : public ::testing::Test {
+ protected:
+  // Override to change the configuration before each start.
+  virtual void Configure(Config& config) {}
+
+  void SetUp() override { StartServer(); }
+  void TearDown() override { StopServer(); }
+
+  void StartServer() {
+    Config config;
+    config.listen = "127.0.0.1:0";
+    config.data_dir = dir_.Sub("data");
+    config.plan_dir = NPD_DATA_DIR;
+    config.identity_secret = "test-secret";
+    config.drain_timeout = absl::Seconds(2);
+    config.policy.cutover.mode = core::CutoverPolicy::Mode::kImmediate;
+    Configure(config);
+    server_ = std::make_unique<NpdServer>(config, clock_);
+    absl::Status started = server_->Start();
+    ASSERT_TRUE(started.ok()) << started;
+    client_ = std::make_unique<NpdClient>(server_->address());
+    ASSERT_TRUE(client_->WaitReady(10));
+  }
+  void StopServer() {
+    client_.reset();
+    if (server_) server_->Stop();
+    server_.reset();
+  }
+  void RestartServer() {
+    StopServer();
+    StartServer();
+  }
+
+  NpdClient& client() { return *client_; }
+
+  TempDir dir_;
+  engine::OffsetClock clock_;
+  std::unique_ptr<NpdServer> server_;
+  std::unique_ptr<NpdClient> client_;
+};
+
+}  // namespace npd::testing
+
+#endif  // NPD_TESTS_SERVICE_NPD_FIXTURE_H_

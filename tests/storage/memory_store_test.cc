@@ -1,0 +1,94 @@
+// What only the in-memory store does: injected commit failures.
+#include "storage/memory_store.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "storage/store.h"
+#include "tests/storage/store_test_util.h"
+
+namespace npd::storage {
+namespace {
+
+using ::npd::storage::testing::ExpectNothingOfSampleWriteSet;
+using ::npd::storage::testing::ExpectSampleWriteSet;
+using ::npd::storage::testing::MakeCounters;
+using ::npd::storage::testing::SampleWriteSet;
+
+TEST(MemoryStoreTest, FailedCommitLeavesNothingVisible) {
+  auto store = NewMemoryStore();
+  FailNextCommits(*store, 1);
+  absl::Status status = store->Commit(SampleWriteSet());
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable);
+  ExpectNothingOfSampleWriteSet(*store);
+
+  ASSERT_TRUE(store->Commit(SampleWriteSet()).ok());
+  ExpectSampleWriteSet(*store);
+}
+
+TEST(MemoryStoreTest, FailedCommitKeepsEarlierState) {
+  auto store = NewMemoryStore();
+  ASSERT_TRUE(store->Commit(SampleWriteSet()).ok());
+  WriteSet change;
+  change.counters = MakeCounters(9, 9, 9);
+  change.timers_removed = SampleWriteSet().timers_added;
+  FailNextCommits(*store, 1);
+  EXPECT_EQ(store->Commit(change).code(), absl::StatusCode::kUnavailable);
+  ExpectSampleWriteSet(*store);
+}
+
+TEST(MemoryStoreTest, FailsExactlyTheNextCountCommits) {
+  auto store = NewMemoryStore();
+  FailNextCommits(*store, 2);
+  WriteSet ws;
+  ws.counters = MakeCounters(1, 1, 1);
+  EXPECT_EQ(store->Commit(WriteSet()).code(), absl::StatusCode::kUnavailable);  // empty counts
+  EXPECT_EQ(store->Commit(ws).code(), absl::StatusCode::kUnavailable);
+  EXPECT_TRUE(store->Commit(ws).ok());
+  EXPECT_EQ(store->LoadCounters().value().last_port_number(), 1u);
+
+  FailNextCommits(*store, 5);
+  FailNextCommits(*store, 0);  // replaces, does not add
+  EXPECT_TRUE(store->Commit(ws).ok());
+}
+
+// Any Store that is not the memory store.
+class OtherStore final : public Store {
+ public:
+  absl::StatusOr<std::optional<npd::store::v1::NumberRecord>> GetNumber(std::string_view) override {
+    return std::nullopt;
+  }
+  absl::StatusOr<std::optional<npd::store::v1::PortRecord>> GetPort(std::string_view) override {
+    return std::nullopt;
+  }
+  absl::StatusOr<std::optional<npd::store::v1::IdempotencyRecord>> GetIdempotency(
+      std::string_view) override {
+    return std::nullopt;
+  }
+  absl::StatusOr<PortPage> ListPorts(const PortQuery&) override { return PortPage(); }
+  absl::StatusOr<std::vector<npd::v1::RoutingChange>> ReadFeed(uint64_t, size_t) override {
+    return std::vector<npd::v1::RoutingChange>();
+  }
+  absl::StatusOr<std::vector<npd::store::v1::EventRecord>> ReadHistory(std::string_view,
+                                                                       size_t) override {
+    return std::vector<npd::store::v1::EventRecord>();
+  }
+  absl::StatusOr<std::vector<npd::store::v1::TimerRecord>> LoadTimers() override {
+    return std::vector<npd::store::v1::TimerRecord>();
+  }
+  absl::StatusOr<npd::store::v1::Counters> LoadCounters() override {
+    return npd::store::v1::Counters();
+  }
+  absl::StatusOr<std::vector<npd::store::v1::FeedCursor>> LoadCursors() override {
+    return std::vector<npd::store::v1::FeedCursor>();
+  }
+  absl::Status Commit(const WriteSet&) override { return absl::OkStatus(); }
+};
+
+TEST(MemoryStoreDeathTest, FailNextCommitsOnAnotherStoreAborts) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");  // RocksDB threads may be running
+  OtherStore store;
+  EXPECT_DEATH(FailNextCommits(store, 1), "does not come from NewMemoryStore");
+}
+
+}  // namespace
+}  // namespace npd::storage
