@@ -8,13 +8,14 @@
 
 #include "absl/status/status.h"
 #include "daemon/core/number_plan.h"
+#include "daemon/core/record_builders.h"
 #include "npd/v1/feed.pb.h"
 #include "npd/v1/number.pb.h"
 #include "npd/v1/porting.pb.h"
 
 namespace npd::service {
 
-inline constexpr size_t kMaxNoteBytes = 500;
+using core::kMaxNoteBytes;  // one limit for notes and reasons, shared with core
 inline constexpr int kMaxPageSize = 1000;
 inline constexpr int kDefaultPageSize = 100;
 inline constexpr int kMaxBatchLookup = 1000;
