@@ -1,0 +1,75 @@
+#include "clients/npbench/confirmer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "clients/client/caller.h"
+#include "npd/v1/feed.grpc.pb.h"
+
+namespace npd::bench {
+
+FeedConfirmer::FeedConfirmer(std::shared_ptr<grpc::Channel> channel, const NumberPool& pool)
+    : channel_(std::move(channel)) {
+  std::set<std::string> carriers;
+  for (const auto& b : pool.blocks) carriers.insert(b.carrier);
+  for (const auto& carrier : carriers) {
+    auto c = std::make_unique<Consumer>();
+    c->carrier = carrier;
+    Consumer* raw = c.get();
+    client::SetCaller(raw->context, carrier);
+    raw->reader = std::thread([this, raw] {
+      auto stub = npd::v1::RoutingFeedService::NewStub(channel_);
+      npd::v1::SubscribeRequest request;
+      auto stream = stub->Subscribe(&raw->context, request);
+      npd::v1::SubscribeResponse message;
+      while (stream->Read(&message)) {
+        if (message.has_change()) raw->seen = message.change().sequence();
+      }
+      stream->Finish();
+    });
+    raw->confirmer = std::thread([this, raw] {
+      while (!stop_) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        Confirm(*raw);
+      }
+    });
+    consumers_.push_back(std::move(c));
+  }
+}
+
+FeedConfirmer::~FeedConfirmer() { Stop(); }
+
+void FeedConfirmer::Confirm(Consumer& c) {
+  const uint64_t seen = c.seen;
+  if (seen <= c.confirmed) return;
+  auto stub = npd::v1::RoutingFeedService::NewStub(channel_);
+  grpc::ClientContext context;
+  client::SetCaller(context, c.carrier);
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  npd::v1::ConfirmRequest request;
+  request.set_request_id(absl::StrCat("confirm-", c.carrier, "-", seen));
+  request.set_sequence(seen);
+  npd::v1::ConfirmResponse response;
+  if (stub->Confirm(&context, request, &response).ok()) c.confirmed = response.confirmed_sequence();
+}
+
+uint64_t FeedConfirmer::Stop() {
+  if (stop_.exchange(true)) {
+    uint64_t low = UINT64_MAX;
+    for (auto& c : consumers_) low = std::min<uint64_t>(low, c->confirmed);
+    return consumers_.empty() ? 0 : low;
+  }
+  for (auto& c : consumers_) {
+    c->confirmer.join();
+    c->context.TryCancel();
+    c->reader.join();
+    Confirm(*c);
+  }
+  uint64_t low = UINT64_MAX;
+  for (auto& c : consumers_) low = std::min<uint64_t>(low, c->confirmed);
+  return consumers_.empty() ? 0 : low;
+}
+
+}  // namespace npd::bench

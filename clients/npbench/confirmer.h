@@ -1,0 +1,46 @@
+// FeedConfirmer: plays every carrier's feed consumer during a port benchmark, so ports reach
+// COMPLETED. One thread per carrier reads the feed and confirms the highest sequence seen every 100
+// ms.
+#ifndef NPD_CLIENTS_NPBENCH_CONFIRMER_H_
+#define NPD_CLIENTS_NPBENCH_CONFIRMER_H_
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <grpcpp/channel.h>
+#include <grpcpp/client_context.h>
+
+#include "clients/npbench/workloads.h"
+
+namespace npd::bench {
+
+class FeedConfirmer {
+ public:
+  FeedConfirmer(std::shared_ptr<grpc::Channel> channel, const NumberPool& pool);
+  ~FeedConfirmer();
+  // Stops reading, confirms what was read, and returns the lowest position confirmed by any
+  // carrier.
+  uint64_t Stop();
+
+ private:
+  struct Consumer {
+    std::string carrier;
+    std::atomic<uint64_t> seen{0};
+    std::atomic<uint64_t> confirmed{0};
+    grpc::ClientContext context;
+    std::thread reader;
+    std::thread confirmer;
+  };
+  void Confirm(Consumer& c);
+
+  std::shared_ptr<grpc::Channel> channel_;
+  std::atomic<bool> stop_{false};
+  std::vector<std::unique_ptr<Consumer>> consumers_;
+};
+
+}  // namespace npd::bench
+
+#endif  // NPD_CLIENTS_NPBENCH_CONFIRMER_H_
