@@ -13,8 +13,8 @@ namespace {
 
 using std::chrono::system_clock;
 
-// A server on a free loopback port; `port` receives the port. Its one service answers
-// UNIMPLEMENTED: a sync server needs a service to start, and connecting is all that is tested.
+// A server on a free loopback port; `port` receives the port. Its one service has no handlers (a sync
+// server needs a service to start), and connecting is all that is tested.
 std::unique_ptr<grpc::Server> StartServer(int& port) {
   static npd::v1::NumberService::Service unimplemented;
   grpc::ServerBuilder builder;
