@@ -168,6 +168,10 @@ const std::vector<Key>& Keys() {
                              TimeOfDay(c.policy.cutover.window_end));
        }},
       PolicyDurationKey("porting.stale_after", &core::PortPolicy::stale_after),
+      PolicyDurationKey("porting.ack_timeout", &core::PortPolicy::ack_timeout),
+      IntKey<int, Config>("porting.ack_resends", 0, 10,
+                          [](Config& c) -> int& { return c.policy.ack_resends; }),
+      PolicyDurationKey("porting.max_return_notice", &core::PortPolicy::max_return_notice),
       IntKey<int, Config>("porting.blackout_last_days_of_month", 0, 27,
                           [](Config& c) -> int& { return c.policy.blackout.last_days_of_month; }),
       {"porting.rule_version",

@@ -95,6 +95,17 @@ class MemoryStore final : public Store {
     return out;
   }
 
+  absl::StatusOr<std::vector<AwaitingEntry>> ReadAwaiting(uint64_t after, uint64_t up_to,
+                                                          size_t max) override {
+    std::lock_guard lock(mu_);
+    std::vector<AwaitingEntry> out;
+    for (auto it = awaiting_.upper_bound(after);
+         it != awaiting_.end() && it->first <= up_to && out.size() < max; ++it) {
+      out.push_back(AwaitingEntry{it->first, it->second});
+    }
+    return out;
+  }
+
   absl::StatusOr<std::vector<TimerRecord>> LoadTimers() override {
     std::lock_guard lock(mu_);
     std::vector<TimerRecord> out;
@@ -117,7 +128,8 @@ class MemoryStore final : public Store {
   }
 
   // Same order as the RocksDB store (see rocks_store.cc): numbers, ports (+index), events, feed,
-  // timers_removed, timers_added, idempotency, cursors, counters. Nothing below can fail once the
+  // timers_removed, timers_added, idempotency, cursors, counters, awaiting_removed, awaiting_added.
+  // Nothing below can fail once the
   // injected failure is checked, so the WriteSet is applied whole or not at all.
   absl::Status Commit(const WriteSet& batch) override {
     std::lock_guard lock(mu_);
@@ -139,6 +151,8 @@ class MemoryStore final : public Store {
     for (const auto& [key, record] : batch.idempotency) idempotency_[key] = record;
     for (const auto& cursor : batch.cursors) cursors_[cursor.carrier()] = cursor;
     if (batch.counters.has_value()) counters_ = *batch.counters;
+    for (uint64_t sequence : batch.awaiting_removed) awaiting_.erase(sequence);
+    for (const auto& entry : batch.awaiting_added) awaiting_[entry.routing_sequence] = entry.port_id;
     return absl::OkStatus();
   }
 
@@ -164,6 +178,7 @@ class MemoryStore final : public Store {
   std::map<std::string, TimerRecord> timers_;  // TimerKey
   std::map<std::string, IdempotencyRecord, std::less<>> idempotency_;
   std::map<std::string, FeedCursor> cursors_;  // by carrier
+  std::map<uint64_t, std::string> awaiting_;   // routing_sequence -> port_id
   Counters counters_;
   int failures_left_ = 0;
 };

@@ -44,11 +44,12 @@ enum Cf : size_t {
   kTimers,         // TimerKey -> TimerRecord
   kIdempotency,    // key -> IdempotencyRecord
   kMeta,           // "counters" -> Counters; "cursor/<carrier>" -> FeedCursor
+  kAwaiting,       // routing_sequence(8 BE) -> port_id
   kCfCount,
 };
 
 constexpr std::array<std::string_view, kCfCount> kCfNames = {
-    "numbers", "ports", "ports_by_msisdn", "events", "feed", "timers", "idempotency", "meta"};
+    "numbers", "ports", "ports_by_msisdn", "events", "feed", "timers", "idempotency", "meta", "awaiting"};
 
 // Column families read by exact key get a bloom filter; the others are only scanned.
 bool HasPointLookups(Cf cf) { return cf == kNumbers || cf == kPorts || cf == kIdempotency; }
@@ -154,6 +155,27 @@ class RocksStore final : public Store {
     std::vector<FeedCursor> out;
     absl::Status status =
         Scan<FeedCursor>(kMeta, keys::kCursorPrefix, keys::kCursorPrefix, SIZE_MAX, out);
+    if (!status.ok()) return status;
+    return out;
+  }
+
+  absl::StatusOr<std::vector<AwaitingEntry>> ReadAwaiting(uint64_t after, uint64_t up_to,
+                                                          size_t max) override {
+    std::vector<AwaitingEntry> out;
+    if (after >= up_to) return out;
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), handles_[kAwaiting]));
+    for (it->Seek(keys::BigEndian64(after + 1)); it->Valid() && out.size() < max; it->Next()) {
+      const std::string_view key = View(it->key());
+      if (key.size() != 8) {
+        return absl::InternalError(
+            absl::StrCat("storage: bad key in awaiting: ", keys::Describe(key)));
+      }
+      const uint64_t sequence = keys::ReadBigEndian64(key);
+      if (sequence > up_to) break;
+      out.push_back(AwaitingEntry{sequence, std::string(View(it->value()))});
+    }
+    absl::Status status = FromRocksStatus(it->status(), "scan awaiting");
     if (!status.ok()) return status;
     return out;
   }
@@ -312,8 +334,9 @@ absl::StatusOr<PortPage> RocksStore::ListPorts(const PortQuery& query) {
 
 // One WriteBatch over every column family, written with sync = RocksOptions.sync_writes. Puts are
 // applied in this order, and a later put or delete of the same key wins: numbers, ports (+ msisdn
-// index), events, feed, timers_removed, timers_added, idempotency, cursors, counters. So a timer
-// that is both removed and added in one WriteSet ends up present. An empty WriteSet writes nothing.
+// index), events, feed, timers_removed, timers_added, idempotency, cursors, counters,
+// awaiting_removed, awaiting_added. So a timer that is both removed and added in one WriteSet ends up
+// present. An empty WriteSet writes nothing.
 absl::Status RocksStore::Commit(const WriteSet& batch) {
   if (batch.empty()) return absl::OkStatus();
   rocksdb::WriteBatch wb;
@@ -346,6 +369,12 @@ absl::Status RocksStore::Commit(const WriteSet& batch) {
     put(kMeta, keys::CursorKey(cursor.carrier()), cursor.SerializeAsString());
   }
   if (batch.counters.has_value()) put(kMeta, keys::kCounters, batch.counters->SerializeAsString());
+  for (uint64_t sequence : batch.awaiting_removed) {
+    if (status.ok()) status = wb.Delete(handles_[kAwaiting], keys::BigEndian64(sequence));
+  }
+  for (const auto& entry : batch.awaiting_added) {
+    put(kAwaiting, keys::BigEndian64(entry.routing_sequence), entry.port_id);
+  }
   if (!status.ok()) return FromRocksStatus(status, "build commit batch");
   return FromRocksStatus(db_->Write(write_options_, &wb), "commit");
 }

@@ -25,6 +25,15 @@
 
 namespace npd::storage {
 
+// An entry of the awaiting-confirmation index: a transaction whose routing change (at
+// routing_sequence) is not yet confirmed by every carrier.
+struct AwaitingEntry {
+  uint64_t routing_sequence = 0;
+  std::string port_id;
+
+  bool operator==(const AwaitingEntry&) const = default;
+};
+
 // All the records one transition (or one batch of transitions) writes. Later entries of the same
 // key in one WriteSet win.
 struct WriteSet {
@@ -38,6 +47,8 @@ struct WriteSet {
       idempotency;                                   // key -> record
   std::vector<npd::store::v1::FeedCursor> cursors;   // keyed by carrier
   std::optional<npd::store::v1::Counters> counters;  // replaces the stored counters
+  std::vector<uint64_t> awaiting_removed;            // awaiting index, by routing_sequence
+  std::vector<AwaitingEntry> awaiting_added;
 
   bool empty() const;
 };
@@ -87,6 +98,11 @@ class Store {
   virtual absl::StatusOr<std::vector<npd::store::v1::EventRecord>> ReadHistory(
       std::string_view msisdn, size_t max) = 0;
 
+  // Entries of the awaiting-confirmation index with after < routing_sequence <= up_to, ascending, at
+  // most max.
+  virtual absl::StatusOr<std::vector<AwaitingEntry>> ReadAwaiting(uint64_t after, uint64_t up_to,
+                                                                  size_t max) = 0;
+
   // Every timer in the index, ascending due time. Used once at start-up.
   virtual absl::StatusOr<std::vector<npd::store::v1::TimerRecord>> LoadTimers() = 0;
   // The counters; all zero in a new store.
@@ -97,7 +113,8 @@ class Store {
   // Writes everything in `batch` atomically and durably (on disk before it returns, for the RocksDB
   // store). On error nothing of the batch is visible. Kinds are applied in this order, a later
   // write of the same key winning: numbers, ports, events, feed, timers_removed, timers_added,
-  // idempotency, cursors, counters; so a timer both removed and added in one batch ends up present.
+  // idempotency, cursors, counters, awaiting_removed, awaiting_added; so a timer (or awaiting entry)
+  // both removed and added in one batch ends up present.
   // A port's msisdn must never change (the msisdn index is only ever added to).
   virtual absl::Status Commit(const WriteSet& batch) = 0;
 };

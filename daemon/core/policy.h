@@ -33,6 +33,12 @@ struct PortPolicy {
   BlackoutPolicy blackout;
   // A live port still PENDING_DONOR after this long expires (T_stale). Default: 30 days.
   absl::Duration stale_after = absl::Hours(24 * 30);
+  // Time every carrier has to confirm a routing change (T_ack). Default: 15 minutes.
+  absl::Duration ack_timeout = absl::Minutes(15);
+  // Automatic resends after T_ack before the transaction goes to PARTIAL_FAILURE. Default: 1.
+  int ack_resends = 1;
+  // Furthest ahead a number return's effective time may be. Default: 180 days.
+  absl::Duration max_return_notice = absl::Hours(24 * 180);
   // Rule version recorded with every refusal. Default: "npd-rules-2019.1".
   std::string rule_version = "npd-rules-2019.1";
 };

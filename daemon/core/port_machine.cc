@@ -11,7 +11,9 @@
 #include "daemon/core/record_builders.h"
 #include "daemon/core/refusal.h"
 #include "daemon/core/string_view_compat.h"
+#include "daemon/core/routing_commands.h"
 #include "daemon/core/time_convert.h"
+#include "daemon/core/transition_builder.h"
 
 namespace npd::core {
 namespace {
@@ -20,32 +22,10 @@ using npd::store::v1::NumberRecord;
 using npd::v1::Port;
 using npd::v1::PortState;
 
-absl::Status NotAllowedIn(const Port& port, std::string_view what) {
-  return absl::FailedPreconditionError(
-      absl::StrCat("port ", port.port_id(), " is ", StateName(port.state()), ": ", AbslView(what)));
-}
-
-absl::Status CheckNoteLength(std::string_view field, std::string_view text) {
-  if (text.size() > kMaxNoteBytes) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(AbslView(field), " is longer than ", kMaxNoteBytes, " bytes"));
-  }
-  return absl::OkStatus();
-}
-
 bool IsDonorReason(npd::v1::ReasonCode code) {
   return (code >= npd::v1::REASON_CODE_R01_NOT_REAL_NAME &&
           code <= npd::v1::REASON_CODE_R05_LOCK_IN_CONTRACT) ||
          code == npd::v1::REASON_CODE_R99_OTHER_POLICY;
-}
-
-// Copies `values` into a sorted, duplicate-free repeated field.
-void SetSorted(std::vector<std::string> values,
-               google::protobuf::RepeatedPtrField<std::string>& field) {
-  std::sort(values.begin(), values.end());
-  values.erase(std::unique(values.begin(), values.end()), values.end());
-  field.Clear();
-  for (auto& value : values) field.Add(std::move(value));
 }
 
 // Applies one command to copies of the port and number records. Each operator() checks the command
@@ -64,13 +44,14 @@ class CommandApplier {
     if (port_.state() != npd::v1::PORT_STATE_PENDING_DONOR) {
       return NotAllowedIn(port_, "only a PENDING_DONOR port can be answered");
     }
-    PortTransition t = Begin();
+    TransitionBuilder b(port_, number_, now_);
+    PortTransition& t = b.t();
     t.port.set_answer_note(command.note);
     Schedule(t);
-    AddEvent(t, "PORT_APPROVED",
+    b.AddEvent("PORT_APPROVED",
              absl::StrCat("approved by ", command.actor, "; cutover at ",
                           LocalTimeText(FromProto(t.port.cutover_at()))));
-    return t;
+    return std::move(b).Finish();
   }
 
   absl::StatusOr<PortTransition> operator()(const RejectPort& command) const {
@@ -96,38 +77,39 @@ class CommandApplier {
     if (port_.state() != npd::v1::PORT_STATE_PENDING_DONOR) {
       return NotAllowedIn(port_, "only a PENDING_DONOR port can be answered");
     }
-    PortTransition t = Begin();
+    TransitionBuilder b(port_, number_, now_);
+    PortTransition& t = b.t();
     *t.port.mutable_answered_at() = ToProto(now_);
     t.port.set_answer_note(command.note);
     *t.port.mutable_refusal() = MakeRefusal(command.reasons, command.note, policy_);
-    Close(t, npd::v1::PORT_STATE_REJECTED);
+    b.Close(npd::v1::PORT_STATE_REJECTED);
     std::vector<npd::v1::ReasonCode> reasons;
     for (int reason : t.port.refusal().reasons()) {
       reasons.push_back(static_cast<npd::v1::ReasonCode>(reason));
     }
-    AddEvent(t, "PORT_REJECTED",
+    b.AddEvent("PORT_REJECTED",
              absl::StrCat("rejected by ", command.actor, ": ", ReasonNames(reasons)));
-    return t;
+    return std::move(b).Finish();
   }
 
   absl::StatusOr<PortTransition> operator()(const CancelPort& command) const {
+    if (IsNumberReturn(port_)) return CancelReturn(command);
     if (command.actor != port_.recipient()) {
       return absl::PermissionDeniedError("only the recipient can cancel a port");
     }
     if (auto s = CheckNoteLength("reason", command.reason); !s.ok()) return s;
-    if (port_.state() == npd::v1::PORT_STATE_CUTOVER ||
-        port_.state() == npd::v1::PORT_STATE_COMPLETED) {
+    if (AwaitsConfirmation(port_.state()) || port_.state() == npd::v1::PORT_STATE_COMPLETED) {
       return NotAllowedIn(port_, "cannot cancel after cutover");
     }
     if (port_.state() != npd::v1::PORT_STATE_PENDING_DONOR &&
         port_.state() != npd::v1::PORT_STATE_SCHEDULED) {
       return NotAllowedIn(port_, "the port is already closed");
     }
-    PortTransition t = Begin();
-    t.port.set_cancel_reason(command.reason);
-    Close(t, npd::v1::PORT_STATE_CANCELLED);
-    AddEvent(t, "PORT_CANCELLED", absl::StrCat("cancelled by ", command.actor, " before cutover"));
-    return t;
+    TransitionBuilder b(port_, number_, now_);
+    b.port().set_cancel_reason(command.reason);
+    b.Close(npd::v1::PORT_STATE_CANCELLED);
+    b.AddEvent("PORT_CANCELLED", absl::StrCat("cancelled by ", command.actor, " before cutover"));
+    return std::move(b).Finish();
   }
 
   absl::StatusOr<PortTransition> operator()(const DonorDeadlineDue&) const {
@@ -142,55 +124,37 @@ class CommandApplier {
       return NotAllowedIn(
           port_, absl::StrCat("the donor deadline is not due until ", LocalTimeText(deadline)));
     }
-    PortTransition t = Begin();
+    TransitionBuilder b(port_, number_, now_);
+    PortTransition& t = b.t();
     t.port.set_donor_deadline_passed(true);
     const std::string missed =
         absl::StrCat("donor ", port_.donor(), " did not answer by ", LocalTimeText(deadline));
     if (policy_.donor_timeout == DonorTimeoutPolicy::kEscalate) {
-      AddEvent(t, "DONOR_DEADLINE_PASSED", absl::StrCat(missed, "; escalated to operations"));
-      return t;
+      b.AddEvent("DONOR_DEADLINE_PASSED", absl::StrCat(missed, "; escalated to operations"));
+      return std::move(b).Finish();
     }
     t.port.set_deemed_consent(true);
     Schedule(t);
-    AddEvent(t, "PORT_DEEMED_APPROVED",
+    b.AddEvent("PORT_DEEMED_APPROVED",
              absl::StrCat(missed, "; consent deemed; cutover at ",
                           LocalTimeText(FromProto(t.port.cutover_at()))));
-    return t;
+    return std::move(b).Finish();
   }
 
   absl::StatusOr<PortTransition> operator()(const CutoverDue& command) const {
-    if (command.carrier_ids.empty()) {
-      return absl::InvalidArgumentError("a cutover needs the carriers that must confirm it");
-    }
-    if (port_.state() != npd::v1::PORT_STATE_SCHEDULED) {
-      return NotAllowedIn(port_, "only a SCHEDULED port cuts over");
-    }
-    const absl::Time cutover_at = FromProto(port_.cutover_at());
-    if (now_ < cutover_at) {
-      return NotAllowedIn(port_,
-                          absl::StrCat("the cutover is not due until ", LocalTimeText(cutover_at)));
-    }
-    PortTransition t = Begin();
-    t.port.set_state(npd::v1::PORT_STATE_CUTOVER);
-    SetSorted(command.carrier_ids, *t.port.mutable_pending_confirmations());
-    t.port.clear_confirmed_by();
-    t.number.set_serving_carrier(port_.recipient());
+    return ApplyCutoverDue(port_, number_, command, policy_, now_);
+  }
 
-    npd::v1::RoutingChange change;
-    change.set_msisdn(port_.msisdn());
-    change.set_serving_carrier(port_.recipient());
-    change.set_previous_carrier(port_.donor());
-    change.set_range_holder(port_.range_holder());
-    *change.mutable_effective_at() = ToProto(now_);
-    change.set_port_id(port_.port_id());
-    change.set_kind(npd::v1::ROUTING_CHANGE_KIND_PORTED);
-    t.effects.broadcast = std::move(change);
+  absl::StatusOr<PortTransition> operator()(const AckDeadlineDue& command) const {
+    return ApplyAckDeadlineDue(port_, number_, command, policy_, now_);
+  }
 
-    AddEvent(t, "PORT_CUTOVER",
-             absl::StrCat("routing moved from ", port_.donor(), " to ", port_.recipient(),
-                          "; awaiting confirmation from ",
-                          absl::StrJoin(t.port.pending_confirmations(), ", ")));
-    return t;
+  absl::StatusOr<PortTransition> operator()(const ResendRouting& command) const {
+    return ApplyResendRouting(port_, number_, command, policy_, now_);
+  }
+
+  absl::StatusOr<PortTransition> operator()(const ConfirmRouting& command) const {
+    return ApplyConfirmRouting(port_, number_, command, now_);
   }
 
   absl::StatusOr<PortTransition> operator()(const StaleDue&) const {
@@ -201,60 +165,30 @@ class CommandApplier {
     if (now_ < due) {
       return NotAllowedIn(port_, absl::StrCat("the port is not stale until ", LocalTimeText(due)));
     }
-    PortTransition t = Begin();
-    Close(t, npd::v1::PORT_STATE_EXPIRED);
-    AddEvent(t, "PORT_EXPIRED",
+    TransitionBuilder b(port_, number_, now_);
+    b.Close(npd::v1::PORT_STATE_EXPIRED);
+    b.AddEvent("PORT_EXPIRED",
              absl::StrCat("no donor answer within ", absl::FormatDuration(policy_.stale_after),
                           " of submission"));
-    return t;
-  }
-
-  absl::StatusOr<PortTransition> operator()(const ConfirmRouting& command) const {
-    if (port_.state() != npd::v1::PORT_STATE_CUTOVER) {
-      return NotAllowedIn(port_, "only a port in CUTOVER awaits confirmations");
-    }
-    const auto& pending = port_.pending_confirmations();
-    if (std::find(pending.begin(), pending.end(), command.carrier) == pending.end()) {
-      return NotAllowedIn(port_, absl::StrCat("no confirmation is pending from ", command.carrier));
-    }
-    PortTransition t = Begin();
-    std::vector<std::string> still_pending;
-    for (const auto& carrier : pending) {
-      if (carrier != command.carrier) still_pending.push_back(carrier);
-    }
-    std::vector<std::string> confirmed(port_.confirmed_by().begin(), port_.confirmed_by().end());
-    confirmed.push_back(command.carrier);
-    SetSorted(std::move(still_pending), *t.port.mutable_pending_confirmations());
-    SetSorted(std::move(confirmed), *t.port.mutable_confirmed_by());
-    AddEvent(t, "ROUTING_CONFIRMED",
-             absl::StrCat(command.carrier, " confirmed the routing change; ",
-                          t.port.pending_confirmations_size(), " confirmation(s) pending"));
-    if (t.port.pending_confirmations().empty()) {
-      Close(t, npd::v1::PORT_STATE_COMPLETED);
-      *t.number.mutable_last_port_completed_at() = ToProto(now_);
-      AddEvent(t, "PORT_COMPLETED", "every carrier confirmed the routing change");
-    }
-    return t;
+    return std::move(b).Finish();
   }
 
  private:
-  // Copies of the records with the port's version advanced; events record states from here on.
-  PortTransition Begin() const {
-    PortTransition t;
-    t.port = port_;
-    t.number = number_;
-    t.port.set_version(port_.version() + 1);
-    return t;
-  }
-
-  // An event leading from the state after the previous event (the stored state for the first) to
-  // the port's current state.
-  void AddEvent(PortTransition& t, std::string type, std::string detail) const {
-    const PortState before = t.events.empty() ? port_.state() : t.events.back().state_after;
-    t.events.push_back(DomainEvent{.type = std::move(type),
-                                   .state_before = before,
-                                   .state_after = t.port.state(),
-                                   .detail = std::move(detail)});
+  // The reporter withdraws a number return before its effective time (the subscriber stayed).
+  absl::StatusOr<PortTransition> CancelReturn(const CancelPort& command) const {
+    if (command.actor != port_.donor()) {
+      return absl::PermissionDeniedError("only the carrier that reported a number return can cancel it");
+    }
+    if (auto s = CheckNoteLength("reason", command.reason); !s.ok()) return s;
+    if (port_.state() != npd::v1::PORT_STATE_DISCONNECT_PENDING) {
+      return NotAllowedIn(port_, "only a DISCONNECT_PENDING number return can be cancelled");
+    }
+    TransitionBuilder b(port_, number_, now_);
+    b.port().set_cancel_reason(command.reason);
+    b.Close(npd::v1::PORT_STATE_CANCELLED);
+    b.AddEvent("NUMBER_RETURN_CANCELLED",
+               absl::StrCat("withdrawn by ", command.actor, " before the effective time"));
+    return std::move(b).Finish();
   }
 
   // Approval (by the donor or deemed): SCHEDULED with the cutover time and its timer.
@@ -267,13 +201,6 @@ class CommandApplier {
                                              t.port.port_id()));
   }
 
-  // A terminal state: the number is free for a new port.
-  void Close(PortTransition& t, PortState state) const {
-    t.port.set_state(state);
-    *t.port.mutable_closed_at() = ToProto(now_);
-    if (t.number.live_port_id() == port_.port_id()) t.number.clear_live_port_id();
-  }
-
   const Port& port_;
   const NumberRecord& number_;
   const PortPolicy& policy_;
@@ -284,12 +211,18 @@ class CommandApplier {
 
 bool IsLive(npd::v1::PortState state) {
   return state == npd::v1::PORT_STATE_PENDING_DONOR || state == npd::v1::PORT_STATE_SCHEDULED ||
-         state == npd::v1::PORT_STATE_CUTOVER;
+         state == npd::v1::PORT_STATE_CUTOVER || state == npd::v1::PORT_STATE_PARTIAL_FAILURE ||
+         state == npd::v1::PORT_STATE_DISCONNECT_PENDING;
+}
+
+bool AwaitsConfirmation(npd::v1::PortState state) {
+  return state == npd::v1::PORT_STATE_CUTOVER || state == npd::v1::PORT_STATE_PARTIAL_FAILURE;
 }
 
 bool IsTerminal(npd::v1::PortState state) {
   return state == npd::v1::PORT_STATE_COMPLETED || state == npd::v1::PORT_STATE_REJECTED ||
-         state == npd::v1::PORT_STATE_CANCELLED || state == npd::v1::PORT_STATE_EXPIRED;
+         state == npd::v1::PORT_STATE_CANCELLED || state == npd::v1::PORT_STATE_EXPIRED ||
+         state == npd::v1::PORT_STATE_RETURNED;
 }
 
 absl::StatusOr<PortTransition> ApplyToPort(const npd::v1::Port& port,

@@ -1,14 +1,24 @@
-// The port state machine of domain.md section 5 as pure functions of (state, command, now). No I/O, no
-// clock reads: the same inputs always give the same outputs, so history can be replayed.
+// The port and number-return state machines of domain.md sections 5 and 7 as pure functions of (state,
+// command, now). No I/O, no clock reads: the same inputs always give the same outputs, so history can be
+// replayed.
 //
+// Port:
 //   submit ──► PENDING_DONOR ──approve / deemed consent──► SCHEDULED ──cutover due──► CUTOVER
 //                 │   │                                        │                        │ every carrier
 //                 │   └─reject──► REJECTED                     └─cancel──► CANCELLED    ▼ confirmed
 //                 ├─cancel──► CANCELLED                                              COMPLETED
 //                 └─stale──► EXPIRED          (submit may also end directly in REJECTED)
+// Number return:
+//   disconnect ──► DISCONNECT_PENDING ──effective time due──► CUTOVER ──every carrier confirmed──► RETURNED
+//                        └─cancel by the reporter──► CANCELLED
+// Both, once broadcast:
+//   CUTOVER ──T_ack passed, resends left──► CUTOVER (routing change resent)
+//   CUTOVER ──T_ack passed, no resend left──► PARTIAL_FAILURE ──operator resend──► CUTOVER
+//   PARTIAL_FAILURE ──late confirmations, all in──► COMPLETED / RETURNED
 #ifndef NPD_DAEMON_CORE_PORT_MACHINE_H_
 #define NPD_DAEMON_CORE_PORT_MACHINE_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <variant>
@@ -25,17 +35,21 @@
 
 namespace npd::core {
 
-inline constexpr char kNpdActor[] = "npd";  // actor of timer-driven transitions
+inline constexpr char kNpdActor[] = "npd";            // actor of timer-driven transitions
+inline constexpr char kOperatorActor[] = "operator";  // the operations staff role
 
-// True for PENDING_DONOR, SCHEDULED and CUTOVER.
+// True for PENDING_DONOR, SCHEDULED, CUTOVER, PARTIAL_FAILURE and DISCONNECT_PENDING.
 bool IsLive(npd::v1::PortState state);
-// True for COMPLETED, REJECTED, CANCELLED and EXPIRED.
+// True for CUTOVER and PARTIAL_FAILURE: the routing change is out and confirmations are awaited.
+bool AwaitsConfirmation(npd::v1::PortState state);
+// True for COMPLETED, REJECTED, CANCELLED, EXPIRED and RETURNED.
 bool IsTerminal(npd::v1::PortState state);
 
 // What the engine must do besides storing the new port and number records.
 struct PortEffects {
   std::vector<npd::store::v1::TimerRecord> arm_timers;  // add to the timer index
-  // Append to the feed (the engine assigns `sequence` and stores it in port.routing_sequence).
+  // Append to the feed. The engine assigns `sequence` and stores it in port.routing_sequence and
+  // number.routing_sequence, or, for a resend (resend_of set), in port.last_resend_sequence.
   std::optional<npd::v1::RoutingChange> broadcast;
 };
 
@@ -66,6 +80,25 @@ absl::StatusOr<PortTransition> SubmitPort(const NumberFacts& facts,
                                           const SubmitPortCommand& command,
                                           const PortPolicy& policy, absl::Time now);
 
+// ---- Number return: creates a return transaction ----
+
+struct ReportNumberReturn {
+  std::string port_id;  // assigned by the engine
+  std::string actor;    // authenticated carrier id; must serve the number
+  std::optional<absl::Time> effective_at;  // unset: now
+  std::string note;
+};
+
+// Creates a number return in DISCONNECT_PENDING (donor = actor, recipient = range holder), sets the
+// number's live transaction and arms the cutover timer at the effective time. Errors (nothing to
+// store): PERMISSION_DENIED when the actor does not serve the number; FAILED_PRECONDITION when the
+// number is not ported or has a live transaction; INVALID_ARGUMENT for an effective time in the past
+// or beyond policy.max_return_notice, or a note too long.
+absl::StatusOr<PortTransition> DisconnectNumber(const NumberFacts& facts,
+                                                const npd::store::v1::NumberRecord& number,
+                                                const ReportNumberReturn& command,
+                                                const PortPolicy& policy, absl::Time now);
+
 // ---- Commands on an existing port ----
 
 struct ApprovePort {
@@ -82,23 +115,33 @@ struct CancelPort {
   std::string reason;
 };
 struct DonorDeadlineDue {};  // timer
+// Timer: a SCHEDULED port's cutover, or a DISCONNECT_PENDING return's effective time.
 struct CutoverDue {
-  std::vector<std::string> carrier_ids;  // every carrier must confirm the routing change (sorted)
+  std::vector<std::string> carrier_ids;  // every carrier must confirm the routing change
 };
 struct StaleDue {};  // timer
 struct ConfirmRouting {
   std::string carrier;  // a carrier confirmed the feed up to at least this port's routing_sequence
 };
+// Timer: T_ack passed for the broadcast numbered `resend_count` (0 for the original).
+struct AckDeadlineDue {
+  int32_t resend_count = 0;
+};
+// The operator resends a PARTIAL_FAILURE transaction's routing change.
+struct ResendRouting {
+  std::string actor;
+};
 
 using PortCommand = std::variant<ApprovePort, RejectPort, CancelPort, DonorDeadlineDue, CutoverDue,
-                                 StaleDue, ConfirmRouting>;
+                                 StaleDue, ConfirmRouting, AckDeadlineDue, ResendRouting>;
 
 // Applies one command. Errors (the caller stores nothing):
-// - PERMISSION_DENIED: approve/reject by anyone but the donor; cancel by anyone but the recipient.
+// - PERMISSION_DENIED: approve/reject by anyone but the donor; cancel of a port by anyone but the
+//   recipient, of a number return by anyone but its reporter; resend by anyone but the operator.
 // - INVALID_ARGUMENT: reject without reasons or with a reason npd decides; R99 without a note.
 // - FAILED_PRECONDITION: the command is not allowed in the port's state (answer when not PENDING_DONOR,
-//   cancel at or after CUTOVER, a timer whose due time has not come or whose state has passed, a
-//   confirmation from a carrier that is not pending).
+//   cancel at or after CUTOVER, resend when not PARTIAL_FAILURE, a timer whose due time has not come
+//   or whose moment has passed, a confirmation from a carrier that is not pending).
 absl::StatusOr<PortTransition> ApplyToPort(const npd::v1::Port& port,
                                            const npd::store::v1::NumberRecord& number,
                                            const PortCommand& command, const PortPolicy& policy,

@@ -83,6 +83,7 @@ absl::StatusOr<PortTransition> SubmitPort(const NumberFacts& facts,
   if (result.number.msisdn().empty()) result.number.set_msisdn(facts.msisdn);
   npd::v1::Port& port = result.port;
   port.set_port_id(command.port_id);
+  port.set_kind(npd::v1::PORT_KIND_PORT);
   port.set_msisdn(facts.msisdn);
   port.set_donor(number.serving_carrier());
   port.set_recipient(command.recipient);

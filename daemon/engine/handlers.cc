@@ -46,28 +46,56 @@ TimerRecord PortTimer(npd::store::v1::TimerKind kind, const npd::v1::Port& port,
   return t;
 }
 
-// Stores a port transition: the port, the number, events, timers, and the routing change. Timers
-// that can no longer fire usefully (the donor deadline and stale timers once the port left
-// PENDING_DONOR) are removed from the index so it holds only live work.
+// Stores a transition: the port, the number, events, timers, the routing change and the
+// awaiting-confirmation index. Timers that can no longer fire usefully are removed from the index so
+// it holds only live work: the donor-deadline and stale timers once the port left PENDING_DONOR, the
+// cutover timer once it left SCHEDULED or DISCONNECT_PENDING, the ack deadline once it left CUTOVER
+// (removing a timer that already fired is harmless).
 void StageTransition(Txn& txn, const EngineContext& ctx, PortRecord record,
                      core::PortTransition transition, std::string_view actor,
                      std::string_view request_id) {
-  const npd::v1::PortState before = record.port().state();
+  const npd::v1::Port before = record.port();
   *record.mutable_port() = std::move(transition.port);
   npd::v1::Port& port = *record.mutable_port();
+  npd::store::v1::NumberRecord& number = transition.number;
   if (transition.effects.broadcast.has_value()) {
-    port.set_routing_sequence(txn.AppendFeed(*transition.effects.broadcast));
+    const bool resend = transition.effects.broadcast->resend_of() != 0;
+    const uint64_t sequence = txn.AppendFeed(*transition.effects.broadcast);
+    if (resend) {
+      port.set_last_resend_sequence(sequence);
+    } else {
+      port.set_routing_sequence(sequence);
+      number.set_routing_sequence(sequence);
+    }
   }
   for (const auto& timer : transition.effects.arm_timers) txn.AddTimer(timer);
-  if (before == npd::v1::PORT_STATE_PENDING_DONOR &&
-      port.state() != npd::v1::PORT_STATE_PENDING_DONOR) {
-    txn.RemoveTimer(PortTimer(npd::store::v1::TIMER_KIND_DONOR_DEADLINE, port,
-                              core::FromProto(port.donor_deadline_at())));
-    txn.RemoveTimer(PortTimer(npd::store::v1::TIMER_KIND_STALE, port,
-                              core::FromProto(port.submitted_at()) + ctx.policy.stale_after));
+  const npd::v1::PortState from = before.state();
+  const npd::v1::PortState to = port.state();
+  if (from == npd::v1::PORT_STATE_PENDING_DONOR && to != from) {
+    txn.RemoveTimer(PortTimer(npd::store::v1::TIMER_KIND_DONOR_DEADLINE, before,
+                              core::FromProto(before.donor_deadline_at())));
+    txn.RemoveTimer(PortTimer(npd::store::v1::TIMER_KIND_STALE, before,
+                              core::FromProto(before.submitted_at()) + ctx.policy.stale_after));
+  }
+  if ((from == npd::v1::PORT_STATE_SCHEDULED || from == npd::v1::PORT_STATE_DISCONNECT_PENDING) &&
+      to != from) {
+    txn.RemoveTimer(PortTimer(npd::store::v1::TIMER_KIND_CUTOVER, before,
+                              core::FromProto(before.cutover_at())));
+  }
+  if (from == npd::v1::PORT_STATE_CUTOVER && before.has_ack_deadline_at() &&
+      (to != from || before.resend_count() != port.resend_count())) {
+    TimerRecord ack = PortTimer(npd::store::v1::TIMER_KIND_ACK_DEADLINE, before,
+                                core::FromProto(before.ack_deadline_at()));
+    ack.set_generation(before.resend_count());
+    txn.RemoveTimer(ack);
+  }
+  if (!core::AwaitsConfirmation(from) && core::AwaitsConfirmation(to)) {
+    txn.AddAwaiting(port.routing_sequence(), port.port_id());
+  } else if (core::AwaitsConfirmation(from) && !core::AwaitsConfirmation(to)) {
+    txn.RemoveAwaiting(port.routing_sequence());
   }
   StageEvents(txn, port.msisdn(), port.port_id(), transition.events, actor, request_id);
-  txn.PutNumber(transition.number);
+  txn.PutNumber(number);
   txn.PutPort(record);
 }
 
@@ -190,6 +218,33 @@ absl::Status HandleCancelPort(Txn& txn, const EngineContext& ctx, const std::str
                        request.request_id(), response.mutable_port());
 }
 
+absl::Status HandleResendRouting(Txn& txn, const EngineContext& ctx, const std::string& caller,
+                                 const npd::v1::ResendRoutingRequest& request,
+                                 npd::v1::ResendRoutingResponse& response) {
+  return ApplyAndStage(txn, ctx, request.port_id(), core::ResendRouting{.actor = caller}, caller,
+                       request.request_id(), response.mutable_port());
+}
+
+absl::Status HandleDisconnectNumber(Txn& txn, const EngineContext& ctx, const std::string& caller,
+                                    const npd::v1::DisconnectNumberRequest& request,
+                                    npd::v1::DisconnectNumberResponse& response) {
+  if (!ctx.plan->IsCarrier(caller)) {
+    return absl::PermissionDeniedError("only the carrier serving a number can report its return");
+  }
+  auto facts = ctx.plan->Describe(request.msisdn());
+  if (!facts.ok()) return facts.status();
+  auto number = txn.LoadNumber(*facts);
+  if (!number.ok()) return number.status();
+  core::ReportNumberReturn command{
+      .port_id = txn.NextPortId(), .actor = caller, .note = request.note()};
+  if (request.has_effective_at()) command.effective_at = core::FromProto(request.effective_at());
+  auto transition = core::DisconnectNumber(*facts, *number, command, ctx.policy, txn.now());
+  if (!transition.ok()) return transition.status();
+  *response.mutable_port() = transition->port;
+  StageTransition(txn, ctx, PortRecord(), *std::move(transition), caller, request.request_id());
+  return absl::OkStatus();
+}
+
 absl::Status HandleConfirm(Txn& txn, const EngineContext& ctx, const std::string& caller,
                            const npd::v1::ConfirmRequest& request,
                            npd::v1::ConfirmResponse& response) {
@@ -203,12 +258,14 @@ absl::Status HandleConfirm(Txn& txn, const EngineContext& ctx, const std::string
   }
   const uint64_t confirmed = txn.Cursor(caller);
   if (request.sequence() > confirmed) {
-    auto changes = txn.ReadFeedRange(confirmed + 1, request.sequence());
-    if (!changes.ok()) return changes.status();
-    for (const auto& change : *changes) {
-      absl::Status s = ApplyAndStage(txn, ctx, change.port_id(), core::ConfirmRouting{caller},
-                                     caller, request.request_id(), nullptr);
-      // The port may have moved on or this carrier already confirmed it: nothing to do for it.
+    // Only transactions still awaiting confirmation matter; the index finds them without reading
+    // the feed, so it works after the feed history was pruned too.
+    auto awaiting = txn.ReadAwaiting(confirmed, request.sequence());
+    if (!awaiting.ok()) return awaiting.status();
+    for (const auto& entry : *awaiting) {
+      absl::Status s = ApplyAndStage(txn, ctx, entry.port_id, core::ConfirmRouting{caller}, caller,
+                                     request.request_id(), nullptr);
+      // This carrier may have confirmed it already (it was not pending from it): nothing to do.
       if (!s.ok() && !absl::IsFailedPrecondition(s)) return s;
     }
     txn.SetCursor(caller, request.sequence());
@@ -249,6 +306,11 @@ absl::Status HandleTimer(Txn& txn, const EngineContext& ctx, const TimerRecord& 
       break;
     case npd::store::v1::TIMER_KIND_STALE:
       s = ApplyAndStage(txn, ctx, timer.port_id(), core::StaleDue{}, core::kNpdActor, "", nullptr);
+      break;
+    case npd::store::v1::TIMER_KIND_ACK_DEADLINE:
+      s = ApplyAndStage(txn, ctx, timer.port_id(),
+                        core::AckDeadlineDue{static_cast<int32_t>(timer.generation())},
+                        core::kNpdActor, "", nullptr);
       break;
     default:
       break;

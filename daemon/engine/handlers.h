@@ -33,6 +33,16 @@ absl::Status HandleCancelPort(Txn& txn, const EngineContext& ctx, const std::str
                               const npd::v1::CancelPortRequest& request,
                               npd::v1::CancelPortResponse& response);
 
+// The operator resends a PARTIAL_FAILURE transaction's routing change.
+absl::Status HandleResendRouting(Txn& txn, const EngineContext& ctx, const std::string& caller,
+                                 const npd::v1::ResendRoutingRequest& request,
+                                 npd::v1::ResendRoutingResponse& response);
+
+// The serving carrier reports that a ported subscriber left: a number return in DISCONNECT_PENDING.
+absl::Status HandleDisconnectNumber(Txn& txn, const EngineContext& ctx, const std::string& caller,
+                                    const npd::v1::DisconnectNumberRequest& request,
+                                    npd::v1::DisconnectNumberResponse& response);
+
 // Advances the caller's confirmed position and applies the confirmation to every port whose routing
 // change it covers. PERMISSION_DENIED for a caller that is not a carrier; INVALID_ARGUMENT beyond
 // the feed head.

@@ -27,12 +27,17 @@ storage::WriteSet Staged::ToWriteSet() const {
   ws.timers_added = timers_added;
   ws.timers_removed = timers_removed;
   ws.counters = counters;
+  ws.awaiting_removed.assign(awaiting_removed.begin(), awaiting_removed.end());
+  for (const auto& [sequence, port_id] : awaiting_added) {
+    ws.awaiting_added.push_back(storage::AwaitingEntry{sequence, port_id});
+  }
   return ws;
 }
 
 bool Staged::HasWrites() const {
   return !numbers.empty() || !ports.empty() || !idempotency.empty() || !cursors.empty() ||
-         !events.empty() || !feed.empty() || !timers_added.empty() || !timers_removed.empty();
+         !events.empty() || !feed.empty() || !timers_added.empty() || !timers_removed.empty() ||
+         !awaiting_added.empty() || !awaiting_removed.empty();
 }
 
 Txn::Txn(storage::Store& store, const Staged& parent,
@@ -65,18 +70,23 @@ absl::StatusOr<std::optional<IdempotencyRecord>> Txn::GetIdempotency(std::string
   return store_.GetIdempotency(key);
 }
 
-absl::StatusOr<std::vector<npd::v1::RoutingChange>> Txn::ReadFeedRange(uint64_t first,
-                                                                       uint64_t last) {
-  if (first > last) return std::vector<npd::v1::RoutingChange>{};
-  auto entries = store_.ReadFeed(first, last - first + 1);
-  if (!entries.ok()) return entries.status();
-  const std::vector<npd::v1::RoutingChange>* const staged_feeds[] = {&parent_.feed, &staged_.feed};
-  for (const auto* staged : staged_feeds) {
-    for (const auto& change : *staged) {
-      if (change.sequence() >= first && change.sequence() <= last) entries->push_back(change);
+absl::StatusOr<std::vector<storage::AwaitingEntry>> Txn::ReadAwaiting(uint64_t after,
+                                                                     uint64_t up_to) {
+  auto stored = store_.ReadAwaiting(after, up_to, SIZE_MAX);
+  if (!stored.ok()) return stored.status();
+  std::map<uint64_t, std::string> merged;
+  for (auto& entry : *stored) merged[entry.routing_sequence] = std::move(entry.port_id);
+  const Staged* const layers[] = {&parent_, &staged_};  // older first
+  for (const Staged* staged : layers) {
+    for (uint64_t sequence : staged->awaiting_removed) merged.erase(sequence);
+    for (const auto& [sequence, port_id] : staged->awaiting_added) {
+      if (sequence > after && sequence <= up_to) merged[sequence] = port_id;
     }
   }
-  return entries;
+  std::vector<storage::AwaitingEntry> out;
+  out.reserve(merged.size());
+  for (auto& [sequence, port_id] : merged) out.push_back({sequence, std::move(port_id)});
+  return out;
 }
 
 uint64_t Txn::Cursor(std::string_view carrier) const {
@@ -104,6 +114,16 @@ void Txn::AddTimer(const npd::store::v1::TimerRecord& timer) {
 
 void Txn::RemoveTimer(const npd::store::v1::TimerRecord& timer) {
   staged_.timers_removed.push_back(timer);
+}
+
+void Txn::AddAwaiting(uint64_t routing_sequence, std::string_view port_id) {
+  staged_.awaiting_removed.erase(routing_sequence);
+  staged_.awaiting_added[routing_sequence] = std::string(port_id);
+}
+
+void Txn::RemoveAwaiting(uint64_t routing_sequence) {
+  staged_.awaiting_added.erase(routing_sequence);
+  staged_.awaiting_removed.insert(routing_sequence);
 }
 
 void Txn::AppendEvent(std::string_view msisdn, std::string_view port_id,
@@ -147,6 +167,14 @@ void Txn::MergeInto(Staged& batch) && {
   for (auto& f : staged_.feed) batch.feed.push_back(std::move(f));
   for (auto& t : staged_.timers_added) batch.timers_added.push_back(std::move(t));
   for (auto& t : staged_.timers_removed) batch.timers_removed.push_back(std::move(t));
+  for (uint64_t sequence : staged_.awaiting_removed) {
+    batch.awaiting_added.erase(sequence);
+    batch.awaiting_removed.insert(sequence);
+  }
+  for (auto& [sequence, port_id] : staged_.awaiting_added) {
+    batch.awaiting_removed.erase(sequence);
+    batch.awaiting_added[sequence] = std::move(port_id);
+  }
   batch.counters = staged_.counters;
 }
 

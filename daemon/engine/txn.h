@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +37,9 @@ struct Staged {
   std::vector<npd::v1::RoutingChange> feed;
   std::vector<npd::store::v1::TimerRecord> timers_added;
   std::vector<npd::store::v1::TimerRecord> timers_removed;
+  // Awaiting-confirmation index changes; a sequence is in at most one of the two.
+  std::map<uint64_t, std::string> awaiting_added;
+  std::set<uint64_t> awaiting_removed;
   npd::store::v1::Counters counters;
 
   // The WriteSet for Store::Commit.
@@ -59,8 +63,9 @@ class Txn {
       std::string_view key);
   uint64_t Cursor(std::string_view carrier) const;
   uint64_t FeedHead() const { return staged_.counters.last_feed_sequence(); }
-  // Feed entries with first <= sequence <= last, committed or staged, ascending.
-  absl::StatusOr<std::vector<npd::v1::RoutingChange>> ReadFeedRange(uint64_t first, uint64_t last);
+  // Transactions awaiting confirmation whose routing change has after < sequence <= up_to,
+  // committed or staged, ascending.
+  absl::StatusOr<std::vector<storage::AwaitingEntry>> ReadAwaiting(uint64_t after, uint64_t up_to);
 
   void PutNumber(const npd::store::v1::NumberRecord& number);
   void PutPort(const npd::store::v1::PortRecord& port);
@@ -68,6 +73,8 @@ class Txn {
   void SetCursor(std::string_view carrier, uint64_t sequence);
   void AddTimer(const npd::store::v1::TimerRecord& timer);
   void RemoveTimer(const npd::store::v1::TimerRecord& timer);
+  void AddAwaiting(uint64_t routing_sequence, std::string_view port_id);
+  void RemoveAwaiting(uint64_t routing_sequence);
   // Stamps the event with the next global sequence, now, the actor and the request id.
   void AppendEvent(std::string_view msisdn, std::string_view port_id,
                    const core::DomainEvent& event, std::string_view actor,

@@ -16,6 +16,8 @@ constexpr char kIssueAuthCode[] = "/npd.v1.PortingService/IssueAuthCode";
 constexpr char kSubmitPort[] = "/npd.v1.PortingService/SubmitPort";
 constexpr char kAnswerPort[] = "/npd.v1.PortingService/AnswerPort";
 constexpr char kCancelPort[] = "/npd.v1.PortingService/CancelPort";
+constexpr char kResendRouting[] = "/npd.v1.PortingService/ResendRouting";
+constexpr char kDisconnectNumber[] = "/npd.v1.PortingService/DisconnectNumber";
 
 bool MaySee(const std::string& caller, const npd::v1::Port& port) {
   return caller == kOperatorRole || caller == port.donor() || caller == port.recipient();
@@ -49,6 +51,20 @@ grpc::ServerUnaryReactor* PortingService::CancelPort(grpc::CallbackServerContext
                                                      npd::v1::CancelPortResponse* response) {
   return RunMutation(engine_, context, *request, response, kCancelPort, Validate(*request),
                      &engine::HandleCancelPort);
+}
+
+grpc::ServerUnaryReactor* PortingService::ResendRouting(
+    grpc::CallbackServerContext* context, const npd::v1::ResendRoutingRequest* request,
+    npd::v1::ResendRoutingResponse* response) {
+  return RunMutation(engine_, context, *request, response, kResendRouting, Validate(*request),
+                     &engine::HandleResendRouting);
+}
+
+grpc::ServerUnaryReactor* PortingService::DisconnectNumber(
+    grpc::CallbackServerContext* context, const npd::v1::DisconnectNumberRequest* request,
+    npd::v1::DisconnectNumberResponse* response) {
+  return RunMutation(engine_, context, *request, response, kDisconnectNumber, Validate(*request),
+                     &engine::HandleDisconnectNumber);
 }
 
 grpc::ServerUnaryReactor* PortingService::GetPort(grpc::CallbackServerContext* context,

@@ -25,6 +25,12 @@ class PortingService final : public npd::v1::PortingService::CallbackService {
   grpc::ServerUnaryReactor* CancelPort(grpc::CallbackServerContext* context,
                                        const npd::v1::CancelPortRequest* request,
                                        npd::v1::CancelPortResponse* response) override;
+  grpc::ServerUnaryReactor* ResendRouting(grpc::CallbackServerContext* context,
+                                          const npd::v1::ResendRoutingRequest* request,
+                                          npd::v1::ResendRoutingResponse* response) override;
+  grpc::ServerUnaryReactor* DisconnectNumber(grpc::CallbackServerContext* context,
+                                             const npd::v1::DisconnectNumberRequest* request,
+                                             npd::v1::DisconnectNumberResponse* response) override;
   grpc::ServerUnaryReactor* GetPort(grpc::CallbackServerContext* context,
                                     const npd::v1::GetPortRequest* request,
                                     npd::v1::GetPortResponse* response) override;

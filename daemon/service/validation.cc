@@ -101,6 +101,27 @@ absl::Status Validate(const npd::v1::CancelPortRequest& request) {
   return ValidateNote("reason", request.reason());
 }
 
+absl::Status Validate(const npd::v1::ResendRoutingRequest& request) {
+  if (auto s = ValidateRequestId(request.request_id()); !s.ok()) return s;
+  return ValidatePortId(request.port_id());
+}
+
+absl::Status Validate(const npd::v1::DisconnectNumberRequest& request) {
+  if (auto s = ValidateRequestId(request.request_id()); !s.ok()) return s;
+  if (auto s = Prefixed("msisdn", core::ValidateMsisdn(request.msisdn())); !s.ok()) return s;
+  if (request.has_effective_at()) {
+    // 0001-01-01 to 9999-12-31, as google.protobuf.Timestamp defines its range.
+    constexpr int64_t kMinSeconds = -62135596800;
+    constexpr int64_t kMaxSeconds = 253402300799;
+    const auto& at = request.effective_at();
+    if (at.seconds() < kMinSeconds || at.seconds() > kMaxSeconds || at.nanos() < 0 ||
+        at.nanos() > 999999999) {
+      return absl::InvalidArgumentError("effective_at is not a valid timestamp");
+    }
+  }
+  return ValidateNote("note", request.note());
+}
+
 absl::Status Validate(const npd::v1::ListPortsRequest& request, const core::NumberPlan& plan) {
   if (!request.msisdn().empty()) {
     if (auto s = Prefixed("msisdn", core::ValidateMsisdn(request.msisdn())); !s.ok()) return s;

@@ -29,6 +29,8 @@ absl::Status Validate(const npd::v1::IssueAuthCodeRequest& request);
 absl::Status Validate(const npd::v1::SubmitPortRequest& request);
 absl::Status Validate(const npd::v1::AnswerPortRequest& request);
 absl::Status Validate(const npd::v1::CancelPortRequest& request);
+absl::Status Validate(const npd::v1::ResendRoutingRequest& request);
+absl::Status Validate(const npd::v1::DisconnectNumberRequest& request);
 absl::Status Validate(const npd::v1::ListPortsRequest& request, const core::NumberPlan& plan);
 absl::Status Validate(const npd::v1::ConfirmRequest& request);
 

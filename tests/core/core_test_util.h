@@ -67,15 +67,22 @@ inline npd::v1::Port PortIn(npd::v1::PortState state, absl::Time submitted) {
   *port.mutable_submitted_at() = ToProto(submitted);
   *port.mutable_donor_deadline_at() = ToProto(submitted + absl::Hours(1));
   port.set_version(3);
-  if (state == npd::v1::PORT_STATE_SCHEDULED || state == npd::v1::PORT_STATE_CUTOVER ||
-      state == npd::v1::PORT_STATE_COMPLETED) {
+  port.set_kind(npd::v1::PORT_KIND_PORT);
+  const bool broadcast = state == npd::v1::PORT_STATE_CUTOVER ||
+                         state == npd::v1::PORT_STATE_PARTIAL_FAILURE ||
+                         state == npd::v1::PORT_STATE_COMPLETED;
+  if (state == npd::v1::PORT_STATE_SCHEDULED || broadcast) {
     *port.mutable_answered_at() = ToProto(submitted + absl::Minutes(30));
     *port.mutable_cutover_at() = ToProto(submitted + absl::Hours(2));
   }
-  if (state == npd::v1::PORT_STATE_CUTOVER) {
+  if (state == npd::v1::PORT_STATE_CUTOVER || state == npd::v1::PORT_STATE_PARTIAL_FAILURE) {
     for (const char* carrier : {"cmcc", "ctcc", "cucc"}) port.add_pending_confirmations(carrier);
     port.set_routing_sequence(7);
   }
+  if (state == npd::v1::PORT_STATE_CUTOVER) {
+    *port.mutable_ack_deadline_at() = ToProto(submitted + absl::Hours(2) + absl::Minutes(15));
+  }
+  if (state == npd::v1::PORT_STATE_PARTIAL_FAILURE) port.set_resend_count(1);
   if (state == npd::v1::PORT_STATE_COMPLETED) {
     for (const char* carrier : {"cmcc", "ctcc", "cucc"}) port.add_confirmed_by(carrier);
     port.set_routing_sequence(7);
@@ -89,8 +96,8 @@ inline npd::v1::Port PortIn(npd::v1::PortState state, absl::Time submitted) {
 inline npd::store::v1::NumberRecord NumberFor(const npd::v1::Port& port) {
   npd::store::v1::NumberRecord number = Number(port.donor());
   if (IsLive(port.state())) number.set_live_port_id(port.port_id());
-  if (port.state() == npd::v1::PORT_STATE_CUTOVER ||
-      port.state() == npd::v1::PORT_STATE_COMPLETED) {
+  if (AwaitsConfirmation(port.state()) || port.state() == npd::v1::PORT_STATE_COMPLETED ||
+      port.state() == npd::v1::PORT_STATE_RETURNED) {
     number.set_serving_carrier(port.recipient());
   }
   return number;

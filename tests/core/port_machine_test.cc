@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "daemon/core/record_builders.h"
 #include "tests/core/core_test_util.h"
 
 namespace npd::core {
@@ -34,6 +35,9 @@ constexpr PortState kCompleted = npd::v1::PORT_STATE_COMPLETED;
 constexpr PortState kRejected = npd::v1::PORT_STATE_REJECTED;
 constexpr PortState kCancelled = npd::v1::PORT_STATE_CANCELLED;
 constexpr PortState kExpired = npd::v1::PORT_STATE_EXPIRED;
+constexpr PortState kPartialFailure = npd::v1::PORT_STATE_PARTIAL_FAILURE;
+constexpr PortState kDisconnectPending = npd::v1::PORT_STATE_DISCONNECT_PENDING;
+constexpr PortState kReturned = npd::v1::PORT_STATE_RETURNED;
 constexpr absl::StatusCode kFailedPrecondition = absl::StatusCode::kFailedPrecondition;
 
 const absl::Time kSubmitted = Local(2024, 3, 1, 10, 15);
@@ -41,7 +45,7 @@ const absl::Time kSubmitted = Local(2024, 3, 1, 10, 15);
 // ---- Every (state, command) pair ----
 
 // Commands as the right party would send them, so that only the state decides.
-const std::array<PortCommand, 7> kCommands = {
+const std::array<PortCommand, 9> kCommands = {
     ApprovePort{.actor = "cmcc", .note = "ok"},
     RejectPort{.actor = "cmcc", .reasons = {npd::v1::REASON_CODE_R03_ARREARS_BILLED}},
     CancelPort{.actor = "cucc", .reason = "subscriber changed their mind"},
@@ -49,9 +53,12 @@ const std::array<PortCommand, 7> kCommands = {
     CutoverDue{.carrier_ids = {"cmcc", "ctcc", "cucc"}},
     StaleDue{},
     ConfirmRouting{.carrier = "ctcc"},
+    AckDeadlineDue{.resend_count = 0},
+    ResendRouting{.actor = "operator"},
 };
-constexpr std::array<const char*, 7> kCommandNames = {
-    "Approve", "Reject", "Cancel", "DonorDeadlineDue", "CutoverDue", "StaleDue", "ConfirmRouting"};
+constexpr std::array<const char*, 9> kCommandNames = {
+    "Approve",  "Reject",         "Cancel",         "DonorDeadlineDue", "CutoverDue",
+    "StaleDue", "ConfirmRouting", "AckDeadlineDue", "ResendRouting"};
 
 // The expected outcome of one cell: a state after, or an error code.
 struct Outcome {
@@ -65,23 +72,24 @@ constexpr Outcome kNo = Fails(kFailedPrecondition);
 
 struct Row {
   PortState state;
-  std::array<Outcome, 7> outcomes;  // in kCommands order
+  std::array<Outcome, 9> outcomes;  // in kCommands order
 };
 
 // Time of every command: past every due time of PortIn (donor deadline, cutover, T_stale).
 const absl::Time kLate = kSubmitted + absl::Hours(24 * 31);
 
-// One row per state; the columns follow kCommands:
-//   Approve, Reject, Cancel, DonorDeadlineDue, CutoverDue, StaleDue, ConfirmRouting.
+// One row per state a port can be in; the columns follow kCommands: Approve, Reject, Cancel,
+// DonorDeadlineDue, CutoverDue, StaleDue, ConfirmRouting, AckDeadlineDue, ResendRouting.
 // clang-format off
-const std::array<Row, 7> kTable = {{
-  {kPending, {To(kScheduled), To(kRejected), To(kCancelled), To(kPending), kNo, To(kExpired), kNo}},
-  {kScheduled, {kNo, kNo, To(kCancelled), kNo, To(kCutover), kNo, kNo}},
-  {kCutover, {kNo, kNo, kNo, kNo, kNo, kNo, To(kCutover)}},
-  {kCompleted, {kNo, kNo, kNo, kNo, kNo, kNo, kNo}},
-  {kRejected, {kNo, kNo, kNo, kNo, kNo, kNo, kNo}},
-  {kCancelled, {kNo, kNo, kNo, kNo, kNo, kNo, kNo}},
-  {kExpired, {kNo, kNo, kNo, kNo, kNo, kNo, kNo}},
+const std::array<Row, 8> kTable = {{
+  {kPending, {To(kScheduled), To(kRejected), To(kCancelled), To(kPending), kNo, To(kExpired), kNo, kNo, kNo}},
+  {kScheduled, {kNo, kNo, To(kCancelled), kNo, To(kCutover), kNo, kNo, kNo, kNo}},
+  {kCutover, {kNo, kNo, kNo, kNo, kNo, kNo, To(kCutover), To(kCutover), kNo}},
+  {kPartialFailure, {kNo, kNo, kNo, kNo, kNo, kNo, To(kPartialFailure), kNo, To(kCutover)}},
+  {kCompleted, {kNo, kNo, kNo, kNo, kNo, kNo, kNo, kNo, kNo}},
+  {kRejected, {kNo, kNo, kNo, kNo, kNo, kNo, kNo, kNo, kNo}},
+  {kCancelled, {kNo, kNo, kNo, kNo, kNo, kNo, kNo, kNo, kNo}},
+  {kExpired, {kNo, kNo, kNo, kNo, kNo, kNo, kNo, kNo, kNo}},
 }};
 // clang-format on
 
@@ -116,7 +124,7 @@ TEST(PortTransitionTableTest, EveryStateAndCommand) {
       }
     }
   }
-  EXPECT_EQ(cells, 49);
+  EXPECT_EQ(cells, 72);
 }
 
 // ---- Actors ----
@@ -425,7 +433,7 @@ TEST_F(CutoverTest, MovesTheRoutingAndWaitsForEveryCarrier) {
                        policy_, now);
   ASSERT_TRUE(t.ok()) << t.status();
   EXPECT_EQ(t->port.state(), kCutover);
-  EXPECT_EQ(FromProto(t->port.cutover_at()), cutover_at_) << "the scheduled time is kept";
+  EXPECT_EQ(FromProto(t->port.cutover_at()), now) << "when the cutover happened, not when it was due";
   EXPECT_THAT(t->port.pending_confirmations(), ElementsAre("cmcc", "ctcc", "cucc"));
   EXPECT_THAT(t->port.confirmed_by(), IsEmpty());
   EXPECT_FALSE(t->port.has_closed_at());
@@ -442,7 +450,11 @@ TEST_F(CutoverTest, MovesTheRoutingAndWaitsForEveryCarrier) {
   change.set_kind(npd::v1::ROUTING_CHANGE_KIND_PORTED);
   ASSERT_TRUE(t->effects.broadcast.has_value());
   EXPECT_THAT(*t->effects.broadcast, EqualsProto(change));
-  EXPECT_THAT(t->effects.arm_timers, IsEmpty());
+  EXPECT_EQ(FromProto(t->port.ack_deadline_at()), now + policy_.ack_timeout);
+  EXPECT_EQ(t->port.resend_count(), 0);
+  EXPECT_THAT(t->effects.arm_timers,
+              ElementsAre(EqualsProto(MakeTimer(npd::store::v1::TIMER_KIND_ACK_DEADLINE,
+                                                now + policy_.ack_timeout, kMsisdn, kPortId, 0))));
   ASSERT_THAT(EventTypes(t->events), ElementsAre("PORT_CUTOVER"));
   EXPECT_EQ(t->events[0].state_before, kScheduled);
   EXPECT_EQ(t->events[0].state_after, kCutover);
@@ -598,11 +610,11 @@ TEST(PortLifecycleTest, SubmitApproveCutoverConfirmThenIntervalApplies) {
 // ---- Names and classifications ----
 
 TEST(PortStateTest, LiveAndTerminalPartitionTheStates) {
-  for (PortState state : {kPending, kScheduled, kCutover}) {
+  for (PortState state : {kPending, kScheduled, kCutover, kPartialFailure, kDisconnectPending}) {
     EXPECT_TRUE(IsLive(state)) << StateName(state);
     EXPECT_FALSE(IsTerminal(state)) << StateName(state);
   }
-  for (PortState state : {kCompleted, kRejected, kCancelled, kExpired}) {
+  for (PortState state : {kCompleted, kRejected, kCancelled, kExpired, kReturned}) {
     EXPECT_FALSE(IsLive(state)) << StateName(state);
     EXPECT_TRUE(IsTerminal(state)) << StateName(state);
   }

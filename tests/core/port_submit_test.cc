@@ -90,6 +90,7 @@ TEST(SubmitPortTest, AcceptedPortWaitsForTheDonor) {
   *expected.mutable_submitted_at() = ToProto(in.now);
   *expected.mutable_donor_deadline_at() = ToProto(in.now + absl::Hours(1));
   expected.set_version(1);
+  expected.set_kind(npd::v1::PORT_KIND_PORT);
   EXPECT_THAT(t->port, EqualsProto(expected));
 
   NumberRecord number = in.number;

@@ -52,6 +52,10 @@ class CountingStore final : public storage::Store {
                                                                        size_t max) override {
     return inner_->ReadHistory(m, max);
   }
+  absl::StatusOr<std::vector<storage::AwaitingEntry>> ReadAwaiting(uint64_t after, uint64_t up_to,
+                                                                   size_t max) override {
+    return inner_->ReadAwaiting(after, up_to, max);
+  }
   absl::StatusOr<std::vector<npd::store::v1::TimerRecord>> LoadTimers() override {
     return inner_->LoadTimers();
   }

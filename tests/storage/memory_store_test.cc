@@ -72,6 +72,9 @@ class OtherStore final : public Store {
                                                                        size_t) override {
     return std::vector<npd::store::v1::EventRecord>();
   }
+  absl::StatusOr<std::vector<AwaitingEntry>> ReadAwaiting(uint64_t, uint64_t, size_t) override {
+    return std::vector<AwaitingEntry>();
+  }
   absl::StatusOr<std::vector<npd::store::v1::TimerRecord>> LoadTimers() override {
     return std::vector<npd::store::v1::TimerRecord>();
   }

@@ -20,6 +20,7 @@
 namespace npd::storage {
 namespace {
 
+using ::npd::storage::AwaitingEntry;
 using ::npd::storage::testing::At;
 using ::npd::storage::testing::Change;
 using ::npd::storage::testing::Cursor;
@@ -443,6 +444,35 @@ TYPED_TEST(StoreContractTest, CountersAndCursorsAreOverwritten) {
   EXPECT_THAT(this->store().LoadCursors().value(),
               ElementsAre(EqualsProto(Cursor("cmcc", 5)), EqualsProto(Cursor("ctcc", 3)),
                           EqualsProto(Cursor("cucc", 6))));
+}
+
+TYPED_TEST(StoreContractTest, AwaitingIndexReadsRangesAndForgetsRemovedEntries) {
+  WriteSet first;
+  first.awaiting_added = {{3, "P000000000003"}, {1, "P000000000001"}, {7, "P000000000007"},
+                          {300, "P000000000300"}};
+  this->Commit(first);
+  EXPECT_THAT(this->store().ReadAwaiting(0, 7, 100).value(),
+              ElementsAre(AwaitingEntry{1, "P000000000001"}, AwaitingEntry{3, "P000000000003"},
+                          AwaitingEntry{7, "P000000000007"}));
+  // `after` is exclusive, `up_to` inclusive, and max bounds the answer.
+  EXPECT_THAT(this->store().ReadAwaiting(1, 300, 2).value(),
+              ElementsAre(AwaitingEntry{3, "P000000000003"}, AwaitingEntry{7, "P000000000007"}));
+  EXPECT_THAT(this->store().ReadAwaiting(7, 7, 100).value(), IsEmpty());
+
+  WriteSet second;
+  second.awaiting_removed = {3, 300, 999};  // 999 was never there
+  second.awaiting_added = {{9, "P000000000009"}};
+  this->Commit(second);
+  EXPECT_THAT(this->store().ReadAwaiting(0, UINT64_MAX, 100).value(),
+              ElementsAre(AwaitingEntry{1, "P000000000001"}, AwaitingEntry{7, "P000000000007"},
+                          AwaitingEntry{9, "P000000000009"}));
+
+  WriteSet both;  // removed and added in one batch: present afterwards
+  both.awaiting_removed = {1};
+  both.awaiting_added = {{1, "P000000000001"}};
+  this->Commit(both);
+  EXPECT_THAT(this->store().ReadAwaiting(0, 1, 100).value(),
+              ElementsAre(AwaitingEntry{1, "P000000000001"}));
 }
 
 TYPED_TEST(StoreContractTest, ConcurrentReadersSeeWholeCommits) {

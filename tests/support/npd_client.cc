@@ -167,6 +167,32 @@ Reply<npd::v1::LookupResponse> NpdClient::Lookup(const std::string& as, const st
       *numbers_, &npd::v1::NumberService::Stub::Lookup, as, request);
 }
 
+Reply<npd::v1::ResendRoutingResponse> NpdClient::Resend(const std::string& as,
+                                                       const std::string& port_id,
+                                                       const std::string& request_id) {
+  npd::v1::ResendRoutingRequest request;
+  request.set_request_id(IdOrNew(request_id));
+  request.set_port_id(port_id);
+  return Call<npd::v1::ResendRoutingRequest, npd::v1::ResendRoutingResponse>(
+      *porting_, &npd::v1::PortingService::Stub::ResendRouting, as, request);
+}
+
+Reply<npd::v1::DisconnectNumberResponse> NpdClient::Disconnect(const std::string& as,
+                                                               const std::string& msisdn,
+                                                               absl::Time effective_at,
+                                                               const std::string& request_id) {
+  npd::v1::DisconnectNumberRequest request;
+  request.set_request_id(IdOrNew(request_id));
+  request.set_msisdn(msisdn);
+  if (effective_at != absl::InfinitePast()) {
+    const int64_t micros = absl::ToUnixMicros(effective_at);
+    request.mutable_effective_at()->set_seconds(micros / 1000000);
+    request.mutable_effective_at()->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
+  }
+  return Call<npd::v1::DisconnectNumberRequest, npd::v1::DisconnectNumberResponse>(
+      *porting_, &npd::v1::PortingService::Stub::DisconnectNumber, as, request);
+}
+
 Reply<npd::v1::ConfirmResponse> NpdClient::Confirm(const std::string& as, uint64_t sequence,
                                                    const std::string& request_id) {
   npd::v1::ConfirmRequest request;

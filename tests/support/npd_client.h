@@ -9,6 +9,8 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include "absl/time/time.h"
+
 #include "npd/v1/feed.grpc.pb.h"
 #include "npd/v1/number.grpc.pb.h"
 #include "npd/v1/porting.grpc.pb.h"
@@ -52,6 +54,13 @@ class NpdClient {
                                             const std::string& note = "");
   Reply<npd::v1::CancelPortResponse> Cancel(const std::string& as, const std::string& port_id,
                                             const std::string& request_id = "");
+  Reply<npd::v1::ResendRoutingResponse> Resend(const std::string& as, const std::string& port_id,
+                                               const std::string& request_id = "");
+  // effective_at unset when `effective_at` is absl::InfinitePast().
+  Reply<npd::v1::DisconnectNumberResponse> Disconnect(const std::string& as,
+                                                      const std::string& msisdn,
+                                                      absl::Time effective_at,
+                                                      const std::string& request_id = "");
   Reply<npd::v1::GetPortResponse> GetPort(const std::string& as, const std::string& port_id);
   Reply<npd::v1::ListPortsResponse> ListPorts(const std::string& as,
                                               npd::v1::ListPortsRequest request);
