@@ -1,5 +1,6 @@
 #include "daemon/engine/txn.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_format.h"
@@ -27,12 +28,14 @@ storage::WriteSet Staged::ToWriteSet() const {
   ws.timers_added = timers_added;
   ws.timers_removed = timers_removed;
   ws.counters = counters;
+  ws.prune_feed_below = prune_feed_below;
   return ws;
 }
 
 bool Staged::HasWrites() const {
   return !numbers.empty() || !ports.empty() || !idempotency.empty() || !cursors.empty() ||
-         !events.empty() || !feed.empty() || !timers_added.empty() || !timers_removed.empty();
+         !events.empty() || !feed.empty() || !timers_added.empty() || !timers_removed.empty() ||
+         prune_feed_below.has_value();
 }
 
 Txn::Txn(storage::Store& store, const Staged& parent,
@@ -132,6 +135,15 @@ uint64_t Txn::AppendFeed(npd::v1::RoutingChange change) {
   return counters.last_feed_sequence();
 }
 
+uint64_t Txn::FirstRetainedFeedSequence() const {
+  return std::max<uint64_t>(staged_.counters.first_retained_feed_sequence(), 1);
+}
+
+void Txn::PruneFeedBelow(uint64_t sequence) {
+  staged_.prune_feed_below = sequence;
+  staged_.counters.set_first_retained_feed_sequence(sequence);
+}
+
 std::string Txn::NextPortId() {
   auto& counters = staged_.counters;
   counters.set_last_port_number(counters.last_port_number() + 1);
@@ -148,6 +160,7 @@ void Txn::MergeInto(Staged& batch) && {
   for (auto& t : staged_.timers_added) batch.timers_added.push_back(std::move(t));
   for (auto& t : staged_.timers_removed) batch.timers_removed.push_back(std::move(t));
   batch.counters = staged_.counters;
+  if (staged_.prune_feed_below.has_value()) batch.prune_feed_below = staged_.prune_feed_below;
 }
 
 }  // namespace npd::engine

@@ -37,6 +37,7 @@ struct Staged {
   std::vector<npd::store::v1::TimerRecord> timers_added;
   std::vector<npd::store::v1::TimerRecord> timers_removed;
   npd::store::v1::Counters counters;
+  std::optional<uint64_t> prune_feed_below;  // see storage::WriteSet
 
   // The WriteSet for Store::Commit.
   storage::WriteSet ToWriteSet() const;
@@ -74,6 +75,11 @@ class Txn {
                    std::string_view request_id);
   // Appends to the feed and returns the sequence assigned.
   uint64_t AppendFeed(npd::v1::RoutingChange change);
+  // Oldest feed sequence still kept (1 when nothing was pruned), as staged.
+  uint64_t FirstRetainedFeedSequence() const;
+  // Deletes feed entries below `sequence` with this batch and records it as the first retained.
+  // REQUIRES: FirstRetainedFeedSequence() < sequence <= FeedHead() + 1.
+  void PruneFeedBelow(uint64_t sequence);
   // "P" + 12 digits, from the port counter.
   std::string NextPortId();
 
