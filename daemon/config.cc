@@ -83,6 +83,23 @@ Key DurationKey(const char* name, absl::Duration Config::*field) {
           [field](const Config& c) { return absl::FormatDuration(c.*field); }};
 }
 
+// A duration between min and max (inclusive), e.g. retention no shorter than an hour.
+Key BoundedDurationKey(const char* name, absl::Duration min, absl::Duration max,
+                       std::function<absl::Duration&(Config&)> field) {
+  return {name,
+          [=](std::string_view v, Config& c) {
+            absl::Duration d;
+            if (auto s = ParseDurationValue(v, d); !s.ok()) return s;
+            if (d < min || d > max) {
+              return absl::InvalidArgumentError(absl::StrCat(
+                  "must be between ", absl::FormatDuration(min), " and ", absl::FormatDuration(max)));
+            }
+            field(c) = d;
+            return absl::OkStatus();
+          },
+          [=](const Config& c) { return absl::FormatDuration(field(const_cast<Config&>(c))); }};
+}
+
 Key PolicyDurationKey(const char* name, absl::Duration core::PortPolicy::*field) {
   return {name,
           [field](std::string_view v, Config& c) { return ParseDurationValue(v, c.policy.*field); },
@@ -182,6 +199,10 @@ const std::vector<Key>& Keys() {
        },
        [](const Config& c) { return c.policy.rule_version; }},
       DurationKey("feed.heartbeat_interval", &Config::heartbeat_interval),
+      BoundedDurationKey("feed.retention", absl::Hours(1), absl::Hours(24 * 366),
+                         [](Config& c) -> absl::Duration& { return c.feed_prune.retention; }),
+      BoundedDurationKey("feed.prune_interval", absl::Seconds(1), absl::Hours(24),
+                         [](Config& c) -> absl::Duration& { return c.feed_prune.interval; }),
       {"log.level",
        [](std::string_view v, Config& c) {
          return ParseChoice(v, {"trace", "debug", "info", "warn", "error"}, c.log_level);

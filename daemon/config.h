@@ -12,6 +12,7 @@
 #include "absl/time/time.h"
 #include "daemon/core/policy.h"
 #include "daemon/engine/engine.h"
+#include "daemon/engine/feed_pruner.h"
 
 namespace npd {
 
@@ -38,6 +39,8 @@ struct Config {
   core::PortPolicy policy;
   // feed.heartbeat_interval: idle feed streams get a heartbeat this often. Default: 20s.
   absl::Duration heartbeat_interval = absl::Seconds(20);
+  // feed.retention, feed.prune_interval: see engine::FeedPruneOptions.
+  engine::FeedPruneOptions feed_prune;
   // log.level: trace, debug, info, warn, error. Default: info.
   std::string log_level = "info";
   // log.format: text or json (one JSON object per line). Default: text.

@@ -119,10 +119,13 @@ absl::Status NpdServer::Start() {
     return InPhase("engine", s);
   }
   hub_->Advance(engine_->FeedHead());
+  pruner_ = std::make_unique<engine::FeedPruner>(*engine_, config_.feed_prune);
+  pruner_->Start();
 
   porting_ = std::make_unique<service::PortingService>(*engine_, *store_);
   numbers_ = std::make_unique<service::NumberService>(*plan_, *store_);
   feed_ = std::make_unique<service::FeedService>(*engine_, *store_, *hub_);
+  audit_ = std::make_unique<service::AuditService>(*plan_, *store_);
   // Links the health schema so reflection can describe grpc.health.v1.Health.
   (void)grpc::health::v1::HealthCheckRequest::descriptor();
   grpc::EnableDefaultHealthCheckService(true);
@@ -133,6 +136,7 @@ absl::Status NpdServer::Start() {
   builder.RegisterService(porting_.get());
   builder.RegisterService(numbers_.get());
   builder.RegisterService(feed_.get());
+  builder.RegisterService(audit_.get());
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port == 0) {
     Stop();
@@ -155,8 +159,10 @@ void NpdServer::Stop() {
     server_->Wait();
     server_.reset();
   }
+  audit_.reset();
   feed_.reset();
   numbers_.reset();
+  pruner_.reset();
   porting_.reset();
   if (engine_ != nullptr) {
     spdlog::info("stopping: engine (writer drains, timers stop)");

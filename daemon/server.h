@@ -1,9 +1,9 @@
 // NpdServer: npd assembled from its parts, started in named phases and stopped in reverse
 // (architecture.md "Start and stop"):
-//   number plan -> identity secret -> storage -> engine (timers re-armed) -> gRPC (health,
-//   reflection).
-// Stop: health NOT_SERVING -> feed streams end -> Server::Shutdown(drain deadline) -> writer drains
-// and timers stop -> RocksDB closes. The daemon's main and in-process tests both use it.
+//   number plan -> identity secret -> storage -> engine (timers re-armed) -> feed pruner -> gRPC
+//   (health, reflection).
+// Stop: health NOT_SERVING -> feed streams end -> Server::Shutdown(drain deadline) -> feed pruner
+// stops -> writer drains and timers stop -> RocksDB closes. The daemon's main and in-process tests both use it.
 #ifndef NPD_DAEMON_SERVER_H_
 #define NPD_DAEMON_SERVER_H_
 
@@ -19,6 +19,8 @@
 #include "daemon/core/number_plan.h"
 #include "daemon/engine/clock.h"
 #include "daemon/engine/engine.h"
+#include "daemon/engine/feed_pruner.h"
+#include "daemon/service/audit_service.h"
 #include "daemon/service/feed_service.h"
 #include "daemon/service/number_service.h"
 #include "daemon/service/porting_service.h"
@@ -53,6 +55,8 @@ class NpdServer {
   std::unique_ptr<service::PortingService> porting_;
   std::unique_ptr<service::NumberService> numbers_;
   std::unique_ptr<service::FeedService> feed_;
+  std::unique_ptr<service::AuditService> audit_;
+  std::unique_ptr<engine::FeedPruner> pruner_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;
 };

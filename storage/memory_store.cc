@@ -6,6 +6,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <utility>
 
 #include "storage/keys.h"
 #include "storage/port_filter.h"
@@ -21,6 +22,31 @@ using npd::store::v1::NumberRecord;
 using npd::store::v1::PortRecord;
 using npd::store::v1::TimerRecord;
 using npd::v1::RoutingChange;
+
+// The memory store's snapshot: a copy of the numbers and counters taken under the store's lock.
+class MemorySnapshot final : public StoreSnapshot {
+ public:
+  MemorySnapshot(std::map<std::string, NumberRecord, std::less<>> numbers, Counters counters)
+      : numbers_(std::move(numbers)), counters_(std::move(counters)) {}
+
+  const Counters& counters() const override { return counters_; }
+
+  absl::StatusOr<std::vector<NumberRecord>> ScanNumbers(std::string_view prefix,
+                                                        std::string_view after_msisdn,
+                                                        size_t max) override {
+    std::vector<NumberRecord> out;
+    auto it = !after_msisdn.empty() && after_msisdn >= prefix ? numbers_.upper_bound(after_msisdn)
+                                                              : numbers_.lower_bound(prefix);
+    for (; it != numbers_.end() && it->first.starts_with(prefix) && out.size() < max; ++it) {
+      out.push_back(it->second);
+    }
+    return out;
+  }
+
+ private:
+  const std::map<std::string, NumberRecord, std::less<>> numbers_;
+  const Counters counters_;
+};
 
 // One std::map per column family of the RocksDB store, keyed by the same bytes (storage/keys.h), so
 // iteration order and paging behave identically. One mutex makes every call atomic with respect to
@@ -128,8 +154,8 @@ class MemoryStore final : public Store {
   }
 
   // Same order as the RocksDB store (see rocks_store.cc): numbers, ports (+index), events, feed,
-  // timers_removed, timers_added, idempotency, cursors, counters, awaiting_removed, awaiting_added.
-  // Nothing below can fail once the
+  // feed pruning, timers_removed, timers_added, idempotency, cursors, counters, awaiting_removed,
+  // awaiting_added. Nothing below can fail once the
   // injected failure is checked, so the WriteSet is applied whole or not at all.
   absl::Status Commit(const WriteSet& batch) override {
     std::lock_guard lock(mu_);
@@ -146,6 +172,9 @@ class MemoryStore final : public Store {
       events_[keys::EventKey(event.msisdn(), event.sequence())] = event;
     }
     for (const auto& change : batch.feed) feed_[change.sequence()] = change;
+    if (batch.prune_feed_below.has_value()) {
+      feed_.erase(feed_.begin(), feed_.lower_bound(*batch.prune_feed_below));
+    }
     for (const auto& timer : batch.timers_removed) timers_.erase(TimerKey(timer));
     for (const auto& timer : batch.timers_added) timers_[TimerKey(timer)] = timer;
     for (const auto& [key, record] : batch.idempotency) idempotency_[key] = record;
@@ -154,6 +183,11 @@ class MemoryStore final : public Store {
     for (uint64_t sequence : batch.awaiting_removed) awaiting_.erase(sequence);
     for (const auto& entry : batch.awaiting_added) awaiting_[entry.routing_sequence] = entry.port_id;
     return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::unique_ptr<StoreSnapshot>> Snapshot() override {
+    std::lock_guard lock(mu_);
+    return std::make_unique<MemorySnapshot>(numbers_, counters_);
   }
 
   void FailNextCommits(int count) {

@@ -95,6 +95,59 @@ absl::StatusOr<Record> ParseRecord(Cf cf, std::string_view key, std::string_view
 
 std::string_view View(const rocksdb::Slice& slice) { return {slice.data(), slice.size()}; }
 
+// A pinned RocksDB snapshot; every read goes through ReadOptions.snapshot. Released on destruction.
+class RocksSnapshot final : public StoreSnapshot {
+ public:
+  RocksSnapshot(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* numbers,
+                rocksdb::ColumnFamilyHandle* meta)
+      : db_(db), numbers_(numbers), meta_(meta), snapshot_(db->GetSnapshot()) {
+    read_options_.snapshot = snapshot_;
+  }
+  ~RocksSnapshot() override { db_->ReleaseSnapshot(snapshot_); }
+
+  // Reads the counters through the snapshot; called once by RocksStore::Snapshot.
+  absl::Status LoadCounters() {
+    rocksdb::PinnableSlice value;
+    rocksdb::Status status = db_->Get(read_options_, meta_, keys::kCounters, &value);
+    if (status.IsNotFound()) return absl::OkStatus();
+    if (!status.ok()) return FromRocksStatus(status, "read meta counters");
+    auto counters = ParseRecord<Counters>(kMeta, keys::kCounters, View(value));
+    if (!counters.ok()) return counters.status();
+    counters_ = std::move(*counters);
+    return absl::OkStatus();
+  }
+
+  const Counters& counters() const override { return counters_; }
+
+  absl::StatusOr<std::vector<NumberRecord>> ScanNumbers(std::string_view prefix,
+                                                        std::string_view after_msisdn,
+                                                        size_t max) override {
+    std::vector<NumberRecord> out;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options_, numbers_));
+    const bool after = !after_msisdn.empty() && after_msisdn >= prefix;
+    it->Seek(after ? after_msisdn : prefix);
+    if (after && it->Valid() && View(it->key()) == after_msisdn) it->Next();
+    for (; it->Valid() && out.size() < max; it->Next()) {
+      const std::string_view key = View(it->key());
+      if (!key.starts_with(prefix)) break;
+      auto record = ParseRecord<NumberRecord>(kNumbers, key, View(it->value()));
+      if (!record.ok()) return record.status();
+      out.push_back(std::move(*record));
+    }
+    absl::Status status = FromRocksStatus(it->status(), "scan numbers");
+    if (!status.ok()) return status;
+    return out;
+  }
+
+ private:
+  rocksdb::DB* const db_;
+  rocksdb::ColumnFamilyHandle* const numbers_;
+  rocksdb::ColumnFamilyHandle* const meta_;
+  const rocksdb::Snapshot* const snapshot_;
+  rocksdb::ReadOptions read_options_;
+  Counters counters_;
+};
+
 // Thread-safe because rocksdb::DB is: point reads go straight to the DB, scans read one iterator's
 // implicit snapshot, ListPorts by msisdn reads an explicit snapshot, and Commit is one WriteBatch.
 class RocksStore final : public Store {
@@ -181,6 +234,12 @@ class RocksStore final : public Store {
   }
 
   absl::Status Commit(const WriteSet& batch) override;
+
+  absl::StatusOr<std::unique_ptr<StoreSnapshot>> Snapshot() override {
+    auto snapshot = std::make_unique<RocksSnapshot>(db_.get(), handles_[kNumbers], handles_[kMeta]);
+    if (absl::Status s = snapshot->LoadCounters(); !s.ok()) return s;
+    return std::unique_ptr<StoreSnapshot>(std::move(snapshot));
+  }
 
   // For PutRawForTesting: `value` under `key` in the named column family, bypassing serialisation.
   absl::Status PutRaw(std::string_view column_family, std::string_view key,
@@ -334,9 +393,9 @@ absl::StatusOr<PortPage> RocksStore::ListPorts(const PortQuery& query) {
 
 // One WriteBatch over every column family, written with sync = RocksOptions.sync_writes. Puts are
 // applied in this order, and a later put or delete of the same key wins: numbers, ports (+ msisdn
-// index), events, feed, timers_removed, timers_added, idempotency, cursors, counters,
-// awaiting_removed, awaiting_added. So a timer that is both removed and added in one WriteSet ends up
-// present. An empty WriteSet writes nothing.
+// index), events, feed, feed pruning (one DeleteRange), timers_removed, timers_added, idempotency,
+// cursors, counters, awaiting_removed, awaiting_added. So a timer that is both removed and added in one
+// WriteSet ends up present. An empty WriteSet writes nothing.
 absl::Status RocksStore::Commit(const WriteSet& batch) {
   if (batch.empty()) return absl::OkStatus();
   rocksdb::WriteBatch wb;
@@ -356,6 +415,10 @@ absl::Status RocksStore::Commit(const WriteSet& batch) {
   }
   for (const auto& change : batch.feed) {
     put(kFeed, keys::BigEndian64(change.sequence()), change.SerializeAsString());
+  }
+  if (batch.prune_feed_below.has_value() && status.ok()) {
+    status = wb.DeleteRange(handles_[kFeed], keys::BigEndian64(0),
+                            keys::BigEndian64(*batch.prune_feed_below));
   }
   for (const auto& timer : batch.timers_removed) {
     if (status.ok()) status = wb.Delete(handles_[kTimers], TimerKey(timer));

@@ -23,7 +23,8 @@ uint64_t DueMicros(const google::protobuf::Timestamp& at) {
 bool WriteSet::empty() const {
   return numbers.empty() && ports.empty() && events.empty() && feed.empty() &&
          timers_added.empty() && timers_removed.empty() && idempotency.empty() && cursors.empty() &&
-         !counters.has_value() && awaiting_removed.empty() && awaiting_added.empty();
+         !counters.has_value() && awaiting_removed.empty() && awaiting_added.empty() &&
+         !prune_feed_below.has_value();
 }
 
 // Layout: due_at (8 BE, microseconds, negative clamped to 0) | kind (1 byte) | msisdn '\0' |

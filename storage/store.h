@@ -49,6 +49,9 @@ struct WriteSet {
   std::optional<npd::store::v1::Counters> counters;  // replaces the stored counters
   std::vector<uint64_t> awaiting_removed;            // awaiting index, by routing_sequence
   std::vector<AwaitingEntry> awaiting_added;
+  // Feed pruning: when set, every feed entry with sequence < it is deleted in this commit (after the
+  // feed entries above are added). The writer records the new first retained sequence in counters.
+  std::optional<uint64_t> prune_feed_below;
 
   bool empty() const;
 };
@@ -74,6 +77,21 @@ struct PortPage {
 // Two timers with the same key are the same timer.
 std::string TimerKey(const npd::store::v1::TimerRecord& timer);
 
+// A consistent read view: everything committed before Store::Snapshot() returned and nothing
+// committed after. Thread-compatible (one user at a time); must not outlive its Store. Errors as for
+// Store reads.
+class StoreSnapshot {
+ public:
+  virtual ~StoreSnapshot() = default;
+
+  // The counters as of the snapshot (all zero in a new store).
+  virtual const npd::store::v1::Counters& counters() const = 0;
+  // Number records whose msisdn starts with `prefix` and is greater than `after_msisdn` (empty:
+  // from the first), in ascending msisdn, at most `max`. Fewer than `max` means none follow.
+  virtual absl::StatusOr<std::vector<npd::store::v1::NumberRecord>> ScanNumbers(
+      std::string_view prefix, std::string_view after_msisdn, size_t max) = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -90,7 +108,8 @@ class Store {
   // on.
   virtual absl::StatusOr<PortPage> ListPorts(const PortQuery& query) = 0;
 
-  // Feed entries with sequence >= from, ascending, at most max.
+  // Feed entries with sequence >= from, ascending, at most max. A pruned `from` (below the first
+  // retained sequence) simply yields entries from the first one kept.
   virtual absl::StatusOr<std::vector<npd::v1::RoutingChange>> ReadFeed(uint64_t from,
                                                                        size_t max) = 0;
 
@@ -112,11 +131,15 @@ class Store {
 
   // Writes everything in `batch` atomically and durably (on disk before it returns, for the RocksDB
   // store). On error nothing of the batch is visible. Kinds are applied in this order, a later
-  // write of the same key winning: numbers, ports, events, feed, timers_removed, timers_added,
-  // idempotency, cursors, counters, awaiting_removed, awaiting_added; so a timer (or awaiting entry)
-  // both removed and added in one batch ends up present.
+  // write of the same key winning: numbers, ports, events, feed, prune_feed_below, timers_removed,
+  // timers_added, idempotency, cursors, counters, awaiting_removed, awaiting_added; so a timer (or
+  // awaiting entry) both removed and added in one batch ends up present.
   // A port's msisdn must never change (the msisdn index is only ever added to).
   virtual absl::Status Commit(const WriteSet& batch) = 0;
+
+  // A consistent read view of the current state (see StoreSnapshot). Cheap: RocksDB pins a
+  // sequence number; the memory store copies its numbers. Errors when the counters do not read.
+  virtual absl::StatusOr<std::unique_ptr<StoreSnapshot>> Snapshot() = 0;
 };
 
 // A store in memory, for tests (memory_store.h can make its commits fail).

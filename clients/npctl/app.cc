@@ -14,12 +14,13 @@ namespace {
 constexpr char kDescription[] =
     "npctl: command-line client of npd, the number-portability transaction daemon.\n"
     "Plays a carrier (--as cmcc|cucc|ctcc|<carrier id>) or the operator (--as operator):\n"
-    "issue authorisation codes, submit, answer and cancel ports, look numbers up, and watch\n"
-    "and confirm the routing change feed.";
+    "issue authorisation codes, submit, answer and cancel ports, look numbers up, watch\n"
+    "and confirm the routing change feed, download a snapshot and audit routing data.";
 
 constexpr char kFooter[] =
     "Exit status: 0 success (a refusal by rule is a normal answer), 1 rpc error or npd\n"
-    "unreachable (\"error: <STATUS>: <message>\" on stderr), 2 usage error.\n"
+    "unreachable (\"error: <STATUS>: <message>\" on stderr), 2 usage error, 3 audit found\n"
+    "differences.\n"
     "Example: npctl --as cmcc code issue 13800138000 --name 张三 --id-type resident --id "
     "11010519491231002X";
 
@@ -81,6 +82,7 @@ int Run(int argc, char** argv) {
   AddPortCommands(app, session, action);
   AddNumberCommands(app, session, action);
   AddFeedCommands(app, session, action);
+  AddAuditCommand(app, session, action);
 
   try {
     app.parse(argc, argv);

@@ -18,6 +18,10 @@ void AddPortCommands(CLI::App& app, Session& session, Action& action);
 void AddNumberCommands(CLI::App& app, Session& session, Action& action);
 // `feed watch`: the routing change feed (RoutingFeedService).
 void AddFeedCommands(CLI::App& app, Session& session, Action& action);
+// `feed snapshot`: a consistent snapshot of the routing entries (ExportSnapshot), under `feed`.
+void AddFeedSnapshotCommand(CLI::App& feed, Session& session, Action& action);
+// `audit`: compare a carrier's routing entries with npd's (AuditService).
+void AddAuditCommand(CLI::App& app, Session& session, Action& action);
 
 }  // namespace npd::npctl
 

@@ -229,6 +229,7 @@ void AddFeedCommands(CLI::App& app, Session& session, Action& action) {
   watch->callback([&session, &action, args] {
     action = [&session, args] { return FeedWatch(session, *args).Run(); };
   });
+  AddFeedSnapshotCommand(*feed, session, action);
 }
 
 }  // namespace npd::npctl

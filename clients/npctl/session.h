@@ -22,6 +22,8 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitRpcError = 1;
 // The command line was wrong; nothing was sent.
 inline constexpr int kExitUsage = 2;
+// `npctl audit` found differences between the carrier's data and npd's.
+inline constexpr int kExitDifferences = 3;
 
 // The options every command takes, before or after the command name.
 struct GlobalOptions {

@@ -1,5 +1,6 @@
 #include "daemon/engine/engine.h"
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -53,6 +54,7 @@ absl::Status Engine::Start() {
   if (!timers.ok()) return timers.status();
   counters_ = *counters;
   feed_head_.store(counters_.last_feed_sequence(), std::memory_order_release);
+  first_retained_.store(std::max<uint64_t>(counters_.first_retained_feed_sequence(), 1));
   {
     std::lock_guard lock(cursors_mu_);
     for (const auto& c : *cursors) cursors_[c.carrier()] = c.confirmed_sequence();
@@ -158,6 +160,7 @@ void Engine::RunBatch(std::deque<std::unique_ptr<Command>>& commands) {
     const bool feed_advanced =
         staged.counters.last_feed_sequence() > counters_.last_feed_sequence();
     counters_ = staged.counters;
+    first_retained_.store(std::max<uint64_t>(counters_.first_retained_feed_sequence(), 1));
     if (!staged.cursors.empty()) {
       std::lock_guard lock(cursors_mu_);
       for (const auto& [carrier, seq] : staged.cursors) cursors_[carrier] = seq;

@@ -54,6 +54,11 @@ class Engine {
 
   // Highest committed feed sequence. Thread-safe.
   uint64_t FeedHead() const { return feed_head_.load(std::memory_order_acquire); }
+  // Oldest committed feed sequence still kept (1 when nothing was pruned; head + 1 when all was).
+  // Thread-safe.
+  uint64_t FirstRetainedSequence() const {
+    return first_retained_.load(std::memory_order_acquire);
+  }
   // A carrier's committed confirmed position (0 when none). Thread-safe.
   uint64_t ConfirmedPosition(const std::string& carrier) const;
   // Called on the writer thread after every commit that advanced the feed, with the new head. Set
@@ -85,6 +90,7 @@ class Engine {
   mutable std::mutex cursors_mu_;
   std::map<std::string, uint64_t> cursors_;
   std::atomic<uint64_t> feed_head_{0};
+  std::atomic<uint64_t> first_retained_{1};
   std::thread writer_;
 };
 

@@ -1,5 +1,6 @@
 #include "daemon/engine/txn.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_format.h"
@@ -31,13 +32,14 @@ storage::WriteSet Staged::ToWriteSet() const {
   for (const auto& [sequence, port_id] : awaiting_added) {
     ws.awaiting_added.push_back(storage::AwaitingEntry{sequence, port_id});
   }
+  ws.prune_feed_below = prune_feed_below;
   return ws;
 }
 
 bool Staged::HasWrites() const {
   return !numbers.empty() || !ports.empty() || !idempotency.empty() || !cursors.empty() ||
          !events.empty() || !feed.empty() || !timers_added.empty() || !timers_removed.empty() ||
-         !awaiting_added.empty() || !awaiting_removed.empty();
+         !awaiting_added.empty() || !awaiting_removed.empty() || prune_feed_below.has_value();
 }
 
 Txn::Txn(storage::Store& store, const Staged& parent,
@@ -70,9 +72,25 @@ absl::StatusOr<std::optional<IdempotencyRecord>> Txn::GetIdempotency(std::string
   return store_.GetIdempotency(key);
 }
 
+absl::StatusOr<std::vector<npd::v1::RoutingChange>> Txn::ReadFeedRange(uint64_t first,
+                                                                       uint64_t last) {
+  if (first > last) return std::vector<npd::v1::RoutingChange>{};
+  auto entries = store_.ReadFeed(first, last - first + 1);
+  if (!entries.ok()) return entries.status();
+  const std::vector<npd::v1::RoutingChange>* const staged_feeds[] = {&parent_.feed, &staged_.feed};
+  for (const auto* staged : staged_feeds) {
+    for (const auto& change : *staged) {
+      if (change.sequence() >= first && change.sequence() <= last) entries->push_back(change);
+    }
+  }
+  return entries;
+}
+
 absl::StatusOr<std::vector<storage::AwaitingEntry>> Txn::ReadAwaiting(uint64_t after,
-                                                                     uint64_t up_to) {
-  auto stored = store_.ReadAwaiting(after, up_to, SIZE_MAX);
+                                                                     uint64_t up_to, size_t max) {
+  // Staged removals may hide stored entries: read that many more so `max` survive them.
+  const size_t hidden = parent_.awaiting_removed.size() + staged_.awaiting_removed.size();
+  auto stored = store_.ReadAwaiting(after, up_to, max > SIZE_MAX - hidden ? SIZE_MAX : max + hidden);
   if (!stored.ok()) return stored.status();
   std::map<uint64_t, std::string> merged;
   for (auto& entry : *stored) merged[entry.routing_sequence] = std::move(entry.port_id);
@@ -84,8 +102,10 @@ absl::StatusOr<std::vector<storage::AwaitingEntry>> Txn::ReadAwaiting(uint64_t a
     }
   }
   std::vector<storage::AwaitingEntry> out;
-  out.reserve(merged.size());
-  for (auto& [sequence, port_id] : merged) out.push_back({sequence, std::move(port_id)});
+  for (auto& [sequence, port_id] : merged) {
+    if (out.size() >= max) break;
+    out.push_back({sequence, std::move(port_id)});
+  }
   return out;
 }
 
@@ -152,6 +172,15 @@ uint64_t Txn::AppendFeed(npd::v1::RoutingChange change) {
   return counters.last_feed_sequence();
 }
 
+uint64_t Txn::FirstRetainedFeedSequence() const {
+  return std::max<uint64_t>(staged_.counters.first_retained_feed_sequence(), 1);
+}
+
+void Txn::PruneFeedBelow(uint64_t sequence) {
+  staged_.prune_feed_below = sequence;
+  staged_.counters.set_first_retained_feed_sequence(sequence);
+}
+
 std::string Txn::NextPortId() {
   auto& counters = staged_.counters;
   counters.set_last_port_number(counters.last_port_number() + 1);
@@ -176,6 +205,7 @@ void Txn::MergeInto(Staged& batch) && {
     batch.awaiting_added[sequence] = std::move(port_id);
   }
   batch.counters = staged_.counters;
+  if (staged_.prune_feed_below.has_value()) batch.prune_feed_below = staged_.prune_feed_below;
 }
 
 }  // namespace npd::engine

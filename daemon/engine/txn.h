@@ -41,6 +41,7 @@ struct Staged {
   std::map<uint64_t, std::string> awaiting_added;
   std::set<uint64_t> awaiting_removed;
   npd::store::v1::Counters counters;
+  std::optional<uint64_t> prune_feed_below;  // see storage::WriteSet
 
   // The WriteSet for Store::Commit.
   storage::WriteSet ToWriteSet() const;
@@ -63,9 +64,13 @@ class Txn {
       std::string_view key);
   uint64_t Cursor(std::string_view carrier) const;
   uint64_t FeedHead() const { return staged_.counters.last_feed_sequence(); }
+  // Feed entries with first <= sequence <= last, committed or staged, ascending (pruned ones are
+  // missing).
+  absl::StatusOr<std::vector<npd::v1::RoutingChange>> ReadFeedRange(uint64_t first, uint64_t last);
   // Transactions awaiting confirmation whose routing change has after < sequence <= up_to,
-  // committed or staged, ascending.
-  absl::StatusOr<std::vector<storage::AwaitingEntry>> ReadAwaiting(uint64_t after, uint64_t up_to);
+  // committed or staged, ascending, at most max.
+  absl::StatusOr<std::vector<storage::AwaitingEntry>> ReadAwaiting(uint64_t after, uint64_t up_to,
+                                                                   size_t max = SIZE_MAX);
 
   void PutNumber(const npd::store::v1::NumberRecord& number);
   void PutPort(const npd::store::v1::PortRecord& port);
@@ -81,6 +86,11 @@ class Txn {
                    std::string_view request_id);
   // Appends to the feed and returns the sequence assigned.
   uint64_t AppendFeed(npd::v1::RoutingChange change);
+  // Oldest feed sequence still kept (1 when nothing was pruned), as staged.
+  uint64_t FirstRetainedFeedSequence() const;
+  // Deletes feed entries below `sequence` with this batch and records it as the first retained.
+  // REQUIRES: FirstRetainedFeedSequence() < sequence <= FeedHead() + 1.
+  void PruneFeedBelow(uint64_t sequence);
   // "P" + 12 digits, from the port counter.
   std::string NextPortId();
 

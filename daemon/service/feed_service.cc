@@ -7,6 +7,7 @@
 #include "daemon/engine/handlers.h"
 #include "daemon/service/caller.h"
 #include "daemon/service/feed_stream.h"
+#include "daemon/service/snapshot_stream.h"
 #include "daemon/service/status.h"
 #include "daemon/service/unary.h"
 #include "daemon/service/validation.h"
@@ -16,12 +17,19 @@ namespace {
 constexpr char kConfirm[] = "/npd.v1.RoutingFeedService/Confirm";
 
 // A stream that ends at once with `status`.
-class RefusedStream final : public grpc::ServerWriteReactor<npd::v1::SubscribeResponse> {
+template <typename Response = npd::v1::SubscribeResponse>
+class RefusedStream final : public grpc::ServerWriteReactor<Response> {
  public:
-  explicit RefusedStream(grpc::Status status) { Finish(std::move(status)); }
+  explicit RefusedStream(grpc::Status status) { this->Finish(std::move(status)); }
   void OnDone() override { delete this; }
 };
 }  // namespace
+
+absl::Status FeedHistoryPruned(uint64_t from, uint64_t first_retained) {
+  return absl::FailedPreconditionError(absl::StrCat(
+      "feed position ", from, " is older than the history kept (first retained ", first_retained,
+      "); re-sync: ExportSnapshot, then Subscribe from its feed_sequence + 1"));
+}
 
 FeedHub::FeedHub(absl::Duration heartbeat_interval) : heartbeat_interval_(heartbeat_interval) {
   heartbeat_thread_ = std::thread([this] { HeartbeatLoop(); });
@@ -76,18 +84,21 @@ void FeedHub::HeartbeatLoop() {
 grpc::ServerWriteReactor<npd::v1::SubscribeResponse>* FeedService::Subscribe(
     grpc::CallbackServerContext* context, const npd::v1::SubscribeRequest* request) {
   auto caller = AuthenticateCaller(*context, *engine_.context().plan);
-  if (!caller.ok()) return new RefusedStream(ToGrpcStatus(caller.status()));
+  if (!caller.ok()) return new RefusedStream<>(ToGrpcStatus(caller.status()));
   if (hub_.draining()) {
-    return new RefusedStream(grpc::Status(grpc::StatusCode::UNAVAILABLE, "npd is shutting down"));
+    return new RefusedStream<>(grpc::Status(grpc::StatusCode::UNAVAILABLE, "npd is shutting down"));
   }
   const uint64_t head = engine_.FeedHead();
   uint64_t from = request->from_sequence();
   if (from == 0) from = *caller == kOperatorRole ? 1 : engine_.ConfirmedPosition(*caller) + 1;
   if (from > head + 1) {
-    return new RefusedStream(ToGrpcStatus(absl::InvalidArgumentError(
+    return new RefusedStream<>(ToGrpcStatus(absl::InvalidArgumentError(
         absl::StrCat("from_sequence ", from, " is beyond the feed head ", head, " + 1"))));
   }
-  auto* stream = new FeedStream(store_, hub_, from, head);
+  if (const uint64_t first = engine_.FirstRetainedSequence(); from < first) {
+    return new RefusedStream<>(ToGrpcStatus(FeedHistoryPruned(from, first)));
+  }
+  auto* stream = new FeedStream(store_, hub_, engine_, *caller, from, head);
   stream->Begin();
   return stream;
 }
@@ -97,6 +108,21 @@ grpc::ServerUnaryReactor* FeedService::Confirm(grpc::CallbackServerContext* cont
                                                npd::v1::ConfirmResponse* response) {
   return RunMutation(engine_, context, *request, response, kConfirm, Validate(*request),
                      &engine::HandleConfirm);
+}
+
+grpc::ServerWriteReactor<npd::v1::ExportSnapshotResponse>* FeedService::ExportSnapshot(
+    grpc::CallbackServerContext* context, const npd::v1::ExportSnapshotRequest* /*request*/) {
+  using Refused = RefusedStream<npd::v1::ExportSnapshotResponse>;
+  auto caller = AuthenticateCaller(*context, *engine_.context().plan);
+  if (!caller.ok()) return new Refused(ToGrpcStatus(caller.status()));
+  if (hub_.draining()) {
+    return new Refused(grpc::Status(grpc::StatusCode::UNAVAILABLE, "npd is shutting down"));
+  }
+  auto snapshot = store_.Snapshot();
+  if (!snapshot.ok()) return new Refused(ToGrpcStatus(snapshot.status()));
+  auto* stream = new SnapshotStream(*std::move(snapshot), *engine_.context().plan);
+  stream->Begin();
+  return stream;
 }
 
 }  // namespace npd::service

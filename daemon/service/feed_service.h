@@ -14,6 +14,7 @@
 #include <set>
 #include <thread>
 
+#include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "daemon/engine/engine.h"
 #include "npd/v1/feed.grpc.pb.h"
@@ -22,6 +23,9 @@
 namespace npd::service {
 
 class FeedStream;
+
+// FAILED_PRECONDITION for a position below the first retained sequence, saying how to re-sync.
+absl::Status FeedHistoryPruned(uint64_t from, uint64_t first_retained);
 
 // Tracks the open streams. Thread-safe.
 class FeedHub {
@@ -64,6 +68,10 @@ class FeedService final : public npd::v1::RoutingFeedService::CallbackService {
   grpc::ServerUnaryReactor* Confirm(grpc::CallbackServerContext* context,
                                     const npd::v1::ConfirmRequest* request,
                                     npd::v1::ConfirmResponse* response) override;
+  // A SnapshotStream over one StoreSnapshot (snapshot_stream.h).
+  grpc::ServerWriteReactor<npd::v1::ExportSnapshotResponse>* ExportSnapshot(
+      grpc::CallbackServerContext* context,
+      const npd::v1::ExportSnapshotRequest* request) override;
 
  private:
   engine::Engine& engine_;

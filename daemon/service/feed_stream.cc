@@ -4,6 +4,8 @@
 #include <utility>
 
 #include "daemon/core/time_convert.h"
+#include "daemon/service/caller.h"
+#include "daemon/service/status.h"
 #include "spdlog/spdlog.h"
 
 namespace npd::service {
@@ -11,8 +13,14 @@ namespace {
 constexpr size_t kReadChunk = 256;  // changes read from the store at a time
 }  // namespace
 
-FeedStream::FeedStream(storage::Store& store, FeedHub& hub, uint64_t next, uint64_t head)
-    : store_(store), hub_(hub), next_(next), head_(head) {}
+FeedStream::FeedStream(storage::Store& store, FeedHub& hub, const engine::Engine& engine,
+                       std::string caller, uint64_t next, uint64_t head)
+    : store_(store),
+      hub_(hub),
+      engine_(engine),
+      caller_(std::move(caller)),
+      next_(next),
+      head_(head) {}
 
 void FeedStream::Begin() {
   hub_.Register(this);
@@ -31,9 +39,12 @@ void FeedStream::HeartbeatIfIdle(uint64_t head, absl::Duration idle) {
   head_ = std::max(head_, head);
   if (ended_ || writing_ || !buffered_.empty() || next_ <= head_) return;
   if (absl::Now() - last_write_ < idle) return;
-  auto& beat = buffered_.emplace_back();
-  beat.mutable_heartbeat()->set_head_sequence(head_);
-  *beat.mutable_heartbeat()->mutable_sent_at() = core::ToProto(absl::Now());
+  auto& beat = *buffered_.emplace_back().mutable_heartbeat();
+  beat.set_head_sequence(head_);
+  *beat.mutable_sent_at() = core::ToProto(absl::Now());
+  beat.set_delivered_sequence(next_ - 1);
+  beat.set_confirmed_sequence(caller_ == kOperatorRole ? 0 : engine_.ConfirmedPosition(caller_));
+  beat.set_first_retained_sequence(engine_.FirstRetainedSequence());
   Pump();
 }
 
@@ -49,6 +60,12 @@ void FeedStream::Pump() {
     if (!changes.ok()) {
       spdlog::error("feed read at {} failed: {}", next_, changes.status().ToString());
       End(grpc::Status(grpc::StatusCode::UNAVAILABLE, "feed storage unavailable; resubscribe"));
+      return;
+    }
+    // The feed has no gaps, so a missing next_ was pruned while this stream fell behind.
+    const uint64_t found = changes->empty() ? head_ + 1 : changes->front().sequence();
+    if (found != next_ && engine_.FirstRetainedSequence() > next_) {
+      End(ToGrpcStatus(FeedHistoryPruned(next_, engine_.FirstRetainedSequence())));
       return;
     }
     for (auto& change : *changes) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <deque>
 #include <mutex>
+#include <string>
 
 #include <grpcpp/support/server_callback.h>
 
@@ -17,8 +18,10 @@ namespace npd::service {
 
 class FeedStream final : public grpc::ServerWriteReactor<npd::v1::SubscribeResponse> {
  public:
-  // Streams changes from `next` on; `head` is the committed head when the stream opens.
-  FeedStream(storage::Store& store, FeedHub& hub, uint64_t next, uint64_t head);
+  // Streams changes from `next` on to `caller` (a carrier or the operator); `head` is the
+  // committed head when the stream opens. `engine` supplies the positions heartbeats report.
+  FeedStream(storage::Store& store, FeedHub& hub, const engine::Engine& engine, std::string caller,
+             uint64_t next, uint64_t head);
 
   // Registers with the hub and starts writing. Call once, right after construction.
   void Begin();
@@ -40,6 +43,8 @@ class FeedStream final : public grpc::ServerWriteReactor<npd::v1::SubscribeRespo
 
   storage::Store& store_;
   FeedHub& hub_;
+  const engine::Engine& engine_;
+  const std::string caller_;
   std::mutex mu_;
   uint64_t next_;  // next sequence to read from the store
   uint64_t head_;  // highest committed sequence known

@@ -119,5 +119,24 @@ TEST(ConfigTest, EveryKeyHasAnEnvironmentName) {
   EXPECT_GE(ConfigKeys().size(), 20u);
 }
 
+TEST(ConfigTest, FeedRetentionAndPruneIntervalHaveDefaultsAndBounds) {
+  auto defaults = LoadConfig({});
+  ASSERT_TRUE(defaults.ok()) << defaults.status();
+  EXPECT_EQ(defaults->feed_prune.retention, absl::Hours(24 * 7));
+  EXPECT_EQ(defaults->feed_prune.interval, absl::Minutes(1));
+
+  auto set = LoadConfig({.flags = {{"feed.retention", "30d"}, {"feed.prune_interval", "10s"}}});
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_EQ(set->feed_prune.retention, absl::Hours(24 * 30));
+  EXPECT_EQ(set->feed_prune.interval, absl::Seconds(10));
+
+  auto short_retention = LoadConfig({.flags = {{"feed.retention", "30m"}}});
+  EXPECT_EQ(short_retention.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(short_retention.status().message(), HasSubstr("feed.retention: must be between"));
+  auto fast = LoadConfig({.flags = {{"feed.prune_interval", "100ms"}}});
+  EXPECT_EQ(fast.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(fast.status().message(), HasSubstr("feed.prune_interval"));
+}
+
 }  // namespace
 }  // namespace npd

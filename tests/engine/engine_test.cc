@@ -71,6 +71,9 @@ class CountingStore final : public storage::Store {
       std::this_thread::sleep_for(std::chrono::milliseconds(commit_delay_ms));
     return inner_->Commit(batch);
   }
+  absl::StatusOr<std::unique_ptr<storage::StoreSnapshot>> Snapshot() override {
+    return inner_->Snapshot();
+  }
 
  private:
   std::unique_ptr<storage::Store> inner_;

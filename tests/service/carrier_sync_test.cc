@@ -218,5 +218,33 @@ TEST_F(CarrierSyncTest, ReturnReportIsValidatedAndCanBeWithdrawn) {
   EXPECT_EQ(client().Lookup("ctcc", kCmccNumber).response.number().serving_carrier(), "cucc");
 }
 
+class PrunedCarrierSyncTest : public CarrierSyncTest {
+  void Configure(Config& config) override { config.feed_prune.interval = absl::Milliseconds(50); }
+};
+
+TEST_F(PrunedCarrierSyncTest, ConfirmingAfterTheHistoryWasPrunedCompletesWhatWaited) {
+  npd::v1::Port port = CutOver();
+  const uint64_t sequence = port.routing_sequence();
+  ConfirmAll("cmcc", port.port_id());
+  ConfirmAll("cucc", port.port_id());
+  // ctcc is away for 8 days: T_ack passes twice (resend, then PARTIAL_FAILURE) and the retention
+  // (7 days) prunes the original change.
+  clock_.Advance(absl::Hours(24 * 8));
+  ASSERT_TRUE(client().WaitForState(port.port_id(), npd::v1::PORT_STATE_CUTOVER, 10));
+  ASSERT_TRUE(WaitForResends(port.port_id(), 1));
+  clock_.Advance(absl::Minutes(16));
+  ASSERT_TRUE(client().WaitForState(port.port_id(), npd::v1::PORT_STATE_PARTIAL_FAILURE, 10));
+  bool pruned = false;
+  for (int i = 0; i < 100 && !pruned; ++i) {
+    pruned = client().ReadFeed("operator", sequence, 1, 1).empty();
+  }
+  ASSERT_TRUE(pruned) << "the original change is still in the feed";
+
+  // After re-syncing (the snapshot is consistent with the head), ctcc confirms the head: the
+  // index of transactions awaiting confirmation finds the port without the pruned feed entry.
+  ConfirmAll("ctcc", port.port_id());
+  EXPECT_EQ(Get(port.port_id()).state(), npd::v1::PORT_STATE_COMPLETED);
+}
+
 }  // namespace
 }  // namespace npd::testing

@@ -85,6 +85,9 @@ class OtherStore final : public Store {
     return std::vector<npd::store::v1::FeedCursor>();
   }
   absl::Status Commit(const WriteSet&) override { return absl::OkStatus(); }
+  absl::StatusOr<std::unique_ptr<StoreSnapshot>> Snapshot() override {
+    return absl::UnimplementedError("no snapshots");
+  }
 };
 
 TEST(MemoryStoreDeathTest, FailNextCommitsOnAnotherStoreAborts) {

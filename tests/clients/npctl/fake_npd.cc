@@ -1,9 +1,14 @@
 #include "tests/clients/npctl/fake_npd.h"
 
 #include <chrono>
+#include <map>
+#include <set>
 #include <thread>
+#include <utility>
 
 #include <grpcpp/server_builder.h>
+
+#include "clients/client/routing_digest.h"
 
 namespace npd::testing {
 
@@ -14,6 +19,8 @@ struct FakeNpd::Journal {
   std::vector<npd::v1::AnswerPortRequest> answers ABSL_GUARDED_BY(mu);
   std::vector<npd::v1::ListPortsRequest> lists ABSL_GUARDED_BY(mu);
   std::vector<npd::v1::ConfirmRequest> confirms ABSL_GUARDED_BY(mu);
+  std::vector<npd::v1::CompareBlocksRequest> compares ABSL_GUARDED_BY(mu);
+  std::vector<npd::v1::DiffBlockRequest> diffs ABSL_GUARDED_BY(mu);
 
   // Records the caller header of `context` ("<none>" when absent) and returns it.
   std::string Caller(const grpc::ServerContext& context) {
@@ -212,6 +219,25 @@ class Feed final : public npd::v1::RoutingFeedService::Service {
     return Status::OK;
   }
 
+  Status ExportSnapshot(ServerContext* context, const npd::v1::ExportSnapshotRequest* /*request*/,
+                        grpc::ServerWriter<npd::v1::ExportSnapshotResponse>* writer) override {
+    journal_.Caller(*context);
+    npd::v1::ExportSnapshotResponse message;
+    message.mutable_header()->set_feed_sequence(FakeNpd::kSnapshotSequence);
+    *message.mutable_header()->mutable_taken_at() = At(kExpiry);
+    writer->Write(message);
+    // One entry per chunk, to exercise chunking.
+    for (const auto& entry : FakeNpd::FakeEntries()) {
+      message.Clear();
+      *message.mutable_chunk()->add_entries() = entry;
+      writer->Write(message);
+    }
+    message.Clear();
+    message.mutable_trailer()->set_entry_count(FakeNpd::FakeEntries().size());
+    writer->Write(message);
+    return Status::OK;
+  }
+
   Status Confirm(ServerContext* context, const npd::v1::ConfirmRequest* request,
                  npd::v1::ConfirmResponse* response) override {
     journal_.Caller(*context);
@@ -226,12 +252,90 @@ class Feed final : public npd::v1::RoutingFeedService::Service {
   FakeNpd::Journal& journal_;
 };
 
+// Audits against FakeEntries() with the real digest definition.
+class Audit final : public npd::v1::AuditService::Service {
+ public:
+  explicit Audit(FakeNpd::Journal& journal) : journal_(journal) {}
+
+  Status CompareBlocks(ServerContext* context, const npd::v1::CompareBlocksRequest* request,
+                       npd::v1::CompareBlocksResponse* response) override {
+    journal_.Caller(*context);
+    {
+      absl::MutexLock lock(&journal_.mu);
+      journal_.compares.push_back(*request);
+    }
+    std::map<std::string, std::pair<uint64_t, uint64_t>> ours;  // block -> count, digest
+    std::map<std::string, std::pair<uint64_t, uint64_t>> theirs;
+    for (const auto& e : FakeNpd::FakeEntries()) {
+      if (!e.msisdn().starts_with(request->scope_prefix())) continue;
+      auto& [count, digest] = ours[e.msisdn().substr(0, 7)];
+      ++count;
+      digest ^= client::AuditEntryDigest(e.msisdn(), e.serving_carrier());
+    }
+    for (const auto& b : request->blocks()) theirs[b.block()] = {b.count(), b.digest()};
+    std::set<std::string> blocks;
+    for (const auto& [block, _] : ours) blocks.insert(block);
+    for (const auto& [block, _] : theirs) blocks.insert(block);
+    for (const auto& block : blocks) {
+      const auto o = ours.count(block) ? ours[block] : std::pair<uint64_t, uint64_t>{};
+      const auto t = theirs.count(block) ? theirs[block] : std::pair<uint64_t, uint64_t>{};
+      if (o == t) continue;
+      auto& mismatch = *response->add_mismatches();
+      mismatch.set_block(block);
+      mismatch.set_npd_count(o.first);
+      mismatch.set_npd_digest(o.second);
+      mismatch.set_carrier_count(t.first);
+    }
+    response->set_blocks_compared(blocks.size());
+    response->set_feed_sequence(FakeNpd::kSnapshotSequence);
+    return Status::OK;
+  }
+
+  Status DiffBlock(ServerContext* context, const npd::v1::DiffBlockRequest* request,
+                   npd::v1::DiffBlockResponse* response) override {
+    journal_.Caller(*context);
+    {
+      absl::MutexLock lock(&journal_.mu);
+      journal_.diffs.push_back(*request);
+    }
+    std::map<std::string, npd::v1::RoutingEntry> ours;
+    std::map<std::string, std::string> theirs;
+    for (const auto& e : FakeNpd::FakeEntries()) {
+      if (e.msisdn().starts_with(request->block())) ours[e.msisdn()] = e;
+    }
+    for (const auto& e : request->entries()) theirs[e.msisdn()] = e.serving_carrier();
+    std::set<std::string> numbers;
+    for (const auto& [m, _] : ours) numbers.insert(m);
+    for (const auto& [m, _] : theirs) numbers.insert(m);
+    for (const auto& m : numbers) {
+      const std::string carrier = theirs.count(m) ? theirs[m] : "";
+      if (ours.count(m) && ours[m].serving_carrier() == carrier) continue;
+      auto& d = *response->add_differences();
+      d.set_msisdn(m);
+      d.set_carrier_serving(carrier);
+      if (ours.count(m)) {
+        *d.mutable_correct() = ours[m];
+      } else {
+        d.mutable_correct()->set_msisdn(m);
+        d.mutable_correct()->set_serving_carrier("cmcc");
+        d.mutable_correct()->set_range_holder("cmcc");
+      }
+    }
+    response->set_feed_sequence(FakeNpd::kSnapshotSequence);
+    return Status::OK;
+  }
+
+ private:
+  FakeNpd::Journal& journal_;
+};
+
 }  // namespace
 
 FakeNpd::FakeNpd() : journal_(std::make_unique<Journal>()) {
   services_.push_back(std::make_unique<Porting>(*journal_));
   services_.push_back(std::make_unique<Numbers>(*journal_));
   services_.push_back(std::make_unique<Feed>(*journal_));
+  services_.push_back(std::make_unique<Audit>(*journal_));
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
@@ -268,6 +372,28 @@ std::vector<npd::v1::ListPortsRequest> FakeNpd::list_requests() const {
 std::vector<npd::v1::ConfirmRequest> FakeNpd::confirm_requests() const {
   absl::MutexLock lock(&journal_->mu);
   return journal_->confirms;
+}
+
+std::vector<npd::v1::CompareBlocksRequest> FakeNpd::compare_requests() const {
+  absl::MutexLock lock(&journal_->mu);
+  return journal_->compares;
+}
+
+std::vector<npd::v1::DiffBlockRequest> FakeNpd::diff_requests() const {
+  absl::MutexLock lock(&journal_->mu);
+  return journal_->diffs;
+}
+
+std::vector<npd::v1::RoutingEntry> FakeNpd::FakeEntries() {
+  std::vector<npd::v1::RoutingEntry> entries;
+  for (const char* msisdn : {"13800138000", "13800138001", "13800138002"}) {
+    npd::v1::RoutingEntry entry;
+    entry.set_msisdn(msisdn);
+    entry.set_serving_carrier("cucc");
+    entry.set_range_holder("cmcc");
+    entries.push_back(entry);
+  }
+  return entries;
 }
 
 npd::v1::Port FakeNpd::FakePort() {

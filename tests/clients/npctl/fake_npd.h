@@ -10,6 +10,7 @@
 #include <grpcpp/server.h>
 
 #include "absl/synchronization/mutex.h"
+#include "npd/v1/audit.grpc.pb.h"
 #include "npd/v1/feed.grpc.pb.h"
 #include "npd/v1/number.grpc.pb.h"
 #include "npd/v1/porting.grpc.pb.h"
@@ -28,12 +29,16 @@ namespace npd::testing {
 // - Subscribe: FakeChanges() from the requested position (0 counts as 1), then a heartbeat every
 //   100 ms until cancelled; from beyond the head + 1 is INVALID_ARGUMENT.
 // - Confirm: records and accepts.
+// - ExportSnapshot: header at kSnapshotSequence, FakeEntries() one per chunk, trailer.
+// - CompareBlocks / DiffBlock: audit against FakeEntries() (digest per audit.proto; a number only
+//   the carrier holds is corrected to cmcc); records the requests.
 class FakeNpd {
  public:
   static constexpr char kRefusedMsisdn[] = "13900000000";
   static constexpr char kRefusalText[] = "last port less than 120 days ago";
   static constexpr char kRuleVersion[] = "npd-rules-2019.1";
   static constexpr char kMissingPort[] = "P999999999999";
+  static constexpr uint64_t kSnapshotSequence = 3;
 
   // Starts serving on 127.0.0.1 at a free port.
   FakeNpd();
@@ -48,11 +53,15 @@ class FakeNpd {
   std::vector<npd::v1::AnswerPortRequest> answer_requests() const;
   std::vector<npd::v1::ListPortsRequest> list_requests() const;
   std::vector<npd::v1::ConfirmRequest> confirm_requests() const;
+  std::vector<npd::v1::CompareBlocksRequest> compare_requests() const;
+  std::vector<npd::v1::DiffBlockRequest> diff_requests() const;
 
   // The port every port call answers with (PENDING_DONOR, cmcc -> cucc).
   static npd::v1::Port FakePort();
   // Three routing changes, sequences 1 to 3.
   static std::vector<npd::v1::RoutingChange> FakeChanges();
+  // npd's routing entries: 13800138000-2 served by cucc, range holder cmcc.
+  static std::vector<npd::v1::RoutingEntry> FakeEntries();
 
   // Records one call's caller header and request; used by the services.
   struct Journal;
