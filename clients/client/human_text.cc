@@ -11,8 +11,8 @@ namespace {
 
 // Width labels are padded to in blocks; fits the longest label, "pending confirmations".
 constexpr size_t kLabelWidth = 23;
-// Width the state column of listings is padded to; fits the longest state, "PENDING_DONOR".
-constexpr size_t kStateWidth = 13;
+// Width the state column of listings is padded to; fits the longest state, "DISCONNECT_PENDING".
+constexpr size_t kStateWidth = 18;
 
 void AddLine(std::string& out, const std::string& label, const std::string& value) {
   out += "  ";
@@ -59,7 +59,8 @@ std::string AuthCodeText(const npd::v1::IssueAuthCodeResponse& response,
 }
 
 std::string PortBlock(const npd::v1::Port& port) {
-  std::string out = "port " + port.port_id() + "\n";
+  const bool number_return = port.kind() == npd::v1::PORT_KIND_NUMBER_RETURN;
+  std::string out = (number_return ? "number return " : "port ") + port.port_id() + "\n";
   AddLine(out, "msisdn", port.msisdn());
   AddLine(out, "state", PortStateName(port.state()));
   AddLine(out, "donor -> recipient", OrDash(port.donor()) + " -> " + OrDash(port.recipient()));
@@ -77,6 +78,10 @@ std::string PortBlock(const npd::v1::Port& port) {
             ShanghaiTime(port.answered_at()) + (port.deemed_consent() ? " (deemed consent)" : ""));
   }
   if (!port.answer_note().empty()) AddLine(out, "answer note", port.answer_note());
+  if (number_return && port.has_effective_at()) {
+    AddLine(out, "effective", ShanghaiTime(port.effective_at()));
+  }
+  if (!port.disconnect_note().empty()) AddLine(out, "disconnect note", port.disconnect_note());
   if (port.has_cutover_at()) AddLine(out, "cutover", ShanghaiTime(port.cutover_at()));
   if (port.has_refusal() && (!port.refusal().reasons().empty() || !port.refusal().text().empty())) {
     AddLine(out, "refusal", RefusalText(port.refusal()));
@@ -86,6 +91,11 @@ std::string PortBlock(const npd::v1::Port& port) {
     AddLine(out, "routing sequence", std::to_string(port.routing_sequence()));
     AddLine(out, "pending confirmations", Listed(port.pending_confirmations()));
     AddLine(out, "confirmed by", Listed(port.confirmed_by()));
+  }
+  if (port.has_ack_deadline_at()) AddLine(out, "confirmations due", ShanghaiTime(port.ack_deadline_at()));
+  if (port.resend_count() != 0) {
+    AddLine(out, "resends", std::to_string(port.resend_count()) + " (last at sequence " +
+                                std::to_string(port.last_resend_sequence()) + ")");
   }
   if (!port.cancel_reason().empty()) AddLine(out, "cancel reason", port.cancel_reason());
   if (port.has_closed_at()) AddLine(out, "closed", ShanghaiTime(port.closed_at()));

@@ -1,9 +1,11 @@
-// `npctl port ...`: submit, answer, cancel, read and list port transactions.
+// `npctl port ...`: submit, answer, cancel, resend, read and list port transactions, and report a
+// number return (disconnect).
 #include <iostream>
 #include <memory>
 #include <vector>
 
 #include "absl/strings/str_join.h"
+#include "absl/time/time.h"
 #include "clients/client/enum_names.h"
 #include "clients/client/human_text.h"
 #include "clients/npctl/commands.h"
@@ -32,6 +34,12 @@ struct AnswerArgs {
 struct CancelArgs {
   std::string port_id;
   std::string reason;
+};
+
+struct DisconnectArgs {
+  std::string msisdn;
+  std::string effective_at;  // RFC 3339; empty: now
+  std::string note;
 };
 
 struct ListArgs {
@@ -84,6 +92,33 @@ int Cancel(Session& session, const CancelArgs& args) {
   request.set_reason(args.reason);
   request.set_request_id(session.RequestId());
   return CallForPort(session, request, &PortingService::Stub::CancelPort);
+}
+
+int Resend(Session& session, const std::string& port_id) {
+  npd::v1::ResendRoutingRequest request;
+  request.set_port_id(port_id);
+  request.set_request_id(session.RequestId());
+  return CallForPort(session, request, &PortingService::Stub::ResendRouting);
+}
+
+int Disconnect(Session& session, const DisconnectArgs& args) {
+  npd::v1::DisconnectNumberRequest request;
+  request.set_msisdn(args.msisdn);
+  request.set_note(args.note);
+  if (!args.effective_at.empty()) {
+    absl::Time at;
+    std::string error;
+    if (!absl::ParseTime(absl::RFC3339_full, args.effective_at, &at, &error)) {
+      std::cerr << "error: --effective-at: " << error
+                << " (expected e.g. 2026-12-01T00:00:00+08:00)\n";
+      return kExitUsage;
+    }
+    const int64_t micros = absl::ToUnixMicros(at);
+    request.mutable_effective_at()->set_seconds(micros / 1000000);
+    request.mutable_effective_at()->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
+  }
+  request.set_request_id(session.RequestId());
+  return CallForPort(session, request, &PortingService::Stub::DisconnectNumber);
 }
 
 int Get(Session& session, const std::string& port_id) {
@@ -205,6 +240,43 @@ void AddCancel(CLI::App& port, Session& session, Action& action) {
       [&session, &action, args] { action = [&session, args] { return Cancel(session, *args); }; });
 }
 
+void AddResend(CLI::App& port, Session& session, Action& action) {
+  auto port_id = std::make_shared<std::string>();
+  CLI::App* resend =
+      port.add_subcommand("resend", "Resend the routing change of a PARTIAL_FAILURE port (operator)");
+  resend->add_option("PORT", *port_id, "Port id, e.g. P000000000001")->required();
+  Explain(*resend,
+          "As the operator: broadcast the routing change of a PARTIAL_FAILURE transaction again and\n"
+          "give the carriers still missing (see 'pending confirmations') another T_ack. Prints the\n"
+          "port, back in CUTOVER. Example: npctl --as operator port resend P000000000042");
+  resend->callback([&session, &action, port_id] {
+    action = [&session, port_id] { return Resend(session, *port_id); };
+  });
+}
+
+void AddDisconnect(CLI::App& port, Session& session, Action& action) {
+  auto args = std::make_shared<DisconnectArgs>();
+  CLI::App* disconnect = port.add_subcommand(
+      "disconnect", "Report that a ported subscriber left: return the number (serving carrier)");
+  disconnect->add_option("MSISDN", args->msisdn, "The 11-digit number you serve")->required();
+  disconnect
+      ->add_option("--effective-at", args->effective_at,
+                   "When the route returns to the range holder (RFC 3339, e.g.\n"
+                   "2026-12-01T00:00:00+08:00); default now; at most 180 days ahead")
+      ->type_name("TIME");
+  disconnect->add_option("--note", args->note, "Why, for the audit trail; at most 500 characters")
+      ->type_name("TEXT");
+  Explain(*disconnect,
+          "As the carrier serving a ported number: the subscriber left. npd creates a number-return\n"
+          "transaction in DISCONNECT_PENDING; at the effective time the route goes back to the range\n"
+          "holder, broadcast and confirmed like a port, ending RETURNED. Cancel it with 'port cancel'\n"
+          "before then. Prints the transaction.\n"
+          "Example: npctl --as cucc port disconnect 13800138000 --effective-at 2026-12-01T00:00:00+08:00");
+  disconnect->callback([&session, &action, args] {
+    action = [&session, args] { return Disconnect(session, *args); };
+  });
+}
+
 void AddGet(CLI::App& port, Session& session, Action& action) {
   auto port_id = std::make_shared<std::string>();
   CLI::App* get = port.add_subcommand("get", "Show one port (donor, recipient or operator)");
@@ -254,6 +326,8 @@ void AddPortCommands(CLI::App& app, Session& session, Action& action) {
   AddSubmit(*port, session, action);
   AddAnswer(*port, session, action);
   AddCancel(*port, session, action);
+  AddResend(*port, session, action);
+  AddDisconnect(*port, session, action);
   AddGet(*port, session, action);
   AddList(*port, session, action);
 }

@@ -66,6 +66,7 @@ void StageTransition(Txn& txn, const EngineContext& ctx, PortRecord record,
     } else {
       port.set_routing_sequence(sequence);
       number.set_routing_sequence(sequence);
+      number.set_routing_port_id(port.port_id());
     }
   }
   for (const auto& timer : transition.effects.arm_timers) txn.AddTimer(timer);

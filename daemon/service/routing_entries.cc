@@ -17,6 +17,7 @@ std::optional<npd::v1::RoutingEntry> PortedEntry(const core::NumberPlan& plan,
   entry.set_msisdn(record.msisdn());
   entry.set_serving_carrier(record.serving_carrier());
   entry.set_range_holder(facts->range_holder);
+  entry.set_port_id(record.routing_port_id());
   return entry;
 }
 

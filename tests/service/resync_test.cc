@@ -38,6 +38,12 @@ TEST_F(ResyncTest, SnapshotEntriesEqualLookupsAtTheHeaderPosition) {
       EXPECT_EQ(entry.serving_carrier(), lookup.response.number().serving_carrier());
       EXPECT_EQ(entry.range_holder(), lookup.response.number().range_holder());
       EXPECT_EQ(entry.range_holder(), "cmcc");
+      // The port that moved the number, as its feed change named it.
+      auto change = client().ReadFeed("operator", 1, 3, 5);
+      ASSERT_EQ(change.size(), 3u);
+      bool named = false;
+      for (const auto& c : change) named |= c.msisdn() == entry.msisdn() && c.port_id() == entry.port_id();
+      EXPECT_TRUE(named) << entry.ShortDebugString();
     }
   }
 }

@@ -7,6 +7,7 @@ namespace npd::client {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::MatchesRegex;
 using ::testing::Not;
 
 // 2026-11-29T11:00:00+08:00.
@@ -107,9 +108,9 @@ TEST(PortLineTest, AlignsTheStateColumn) {
   rejected.set_port_id("P000000000002");
   rejected.set_state(npd::v1::PORT_STATE_REJECTED);
   EXPECT_EQ(PortLine(PendingPort()),
-            "P000000000001  13800138000  PENDING_DONOR  cmcc -> cucc  2026-11-29T10:00:00+08:00");
+            "P000000000001  13800138000  PENDING_DONOR       cmcc -> cucc  2026-11-29T10:00:00+08:00");
   EXPECT_EQ(PortLine(rejected),
-            "P000000000002  13800138000  REJECTED       cmcc -> cucc  2026-11-29T10:00:00+08:00");
+            "P000000000002  13800138000  REJECTED            cmcc -> cucc  2026-11-29T10:00:00+08:00");
 }
 
 TEST(NumberBlockTest, ShowsRoutingFacts) {
@@ -144,4 +145,29 @@ TEST(ChangeLineTest, MatchesTheDocumentedFormat) {
 }
 
 }  // namespace
+TEST(HumanTextTest, NumberReturnAndPartialFailureShowWhatOperatorsNeed) {
+  npd::v1::Port port;
+  port.set_port_id("P000000000007");
+  port.set_kind(npd::v1::PORT_KIND_NUMBER_RETURN);
+  port.set_msisdn("13800138000");
+  port.set_state(npd::v1::PORT_STATE_PARTIAL_FAILURE);
+  port.set_donor("cucc");
+  port.set_recipient("cmcc");
+  port.mutable_effective_at()->set_seconds(1796054400);  // 2026-12-01T00:00:00+08:00
+  port.set_disconnect_note("contract ended");
+  port.set_routing_sequence(12);
+  port.add_pending_confirmations("ctcc");
+  port.add_confirmed_by("cmcc");
+  port.set_resend_count(1);
+  port.set_last_resend_sequence(15);
+  const std::string block = PortBlock(port);
+  EXPECT_THAT(block, HasSubstr("number return P000000000007"));
+  EXPECT_THAT(block, HasSubstr("PARTIAL_FAILURE"));
+  EXPECT_THAT(block, MatchesRegex("(.|\n)*effective +2026-12-01T00:00:00\\+08:00(.|\n)*"));
+  EXPECT_THAT(block, HasSubstr("contract ended"));
+  EXPECT_THAT(block, MatchesRegex("(.|\n)*pending confirmations +ctcc(.|\n)*"));
+  EXPECT_THAT(block, HasSubstr("1 (last at sequence 15)"));
+  EXPECT_THAT(PortLine(port), HasSubstr("PARTIAL_FAILURE     cucc -> cmcc"));
+}
+
 }  // namespace npd::client

@@ -18,6 +18,7 @@ struct FakeNpd::Journal {
   std::vector<npd::v1::IssueAuthCodeRequest> issues ABSL_GUARDED_BY(mu);
   std::vector<npd::v1::AnswerPortRequest> answers ABSL_GUARDED_BY(mu);
   std::vector<npd::v1::ListPortsRequest> lists ABSL_GUARDED_BY(mu);
+  std::vector<npd::v1::DisconnectNumberRequest> disconnects ABSL_GUARDED_BY(mu);
   std::vector<npd::v1::ConfirmRequest> confirms ABSL_GUARDED_BY(mu);
   std::vector<npd::v1::CompareBlocksRequest> compares ABSL_GUARDED_BY(mu);
   std::vector<npd::v1::DiffBlockRequest> diffs ABSL_GUARDED_BY(mu);
@@ -109,6 +110,41 @@ class Porting final : public npd::v1::PortingService::Service {
     *response->mutable_port() = FakeNpd::FakePort();
     response->mutable_port()->set_state(npd::v1::PORT_STATE_CANCELLED);
     response->mutable_port()->set_cancel_reason(request->reason());
+    return Status::OK;
+  }
+
+  // Resends any port but kMissingPort, answering with it back in CUTOVER, resent once.
+  Status ResendRouting(ServerContext* context, const npd::v1::ResendRoutingRequest* request,
+                       npd::v1::ResendRoutingResponse* response) override {
+    journal_.Caller(*context);
+    if (request->port_id() == FakeNpd::kMissingPort) {
+      return Status(StatusCode::NOT_FOUND, "no port " + request->port_id());
+    }
+    *response->mutable_port() = FakeNpd::FakePort();
+    response->mutable_port()->set_state(npd::v1::PORT_STATE_CUTOVER);
+    response->mutable_port()->set_resend_count(1);
+    response->mutable_port()->set_last_resend_sequence(9);
+    response->mutable_port()->add_pending_confirmations("ctcc");
+    return Status::OK;
+  }
+
+  // Answers with a number return cucc -> cmcc of the number, DISCONNECT_PENDING.
+  Status DisconnectNumber(ServerContext* context, const npd::v1::DisconnectNumberRequest* request,
+                          npd::v1::DisconnectNumberResponse* response) override {
+    journal_.Caller(*context);
+    {
+      absl::MutexLock lock(&journal_.mu);
+      journal_.disconnects.push_back(*request);
+    }
+    npd::v1::Port& port = *response->mutable_port();
+    port = FakeNpd::FakePort();
+    port.set_kind(npd::v1::PORT_KIND_NUMBER_RETURN);
+    port.set_msisdn(request->msisdn());
+    port.set_state(npd::v1::PORT_STATE_DISCONNECT_PENDING);
+    port.set_donor("cucc");
+    port.set_recipient("cmcc");
+    *port.mutable_effective_at() = request->effective_at();
+    port.set_disconnect_note(request->note());
     return Status::OK;
   }
 
@@ -357,6 +393,11 @@ std::vector<std::string> FakeNpd::callers() const {
 std::vector<npd::v1::IssueAuthCodeRequest> FakeNpd::issue_requests() const {
   absl::MutexLock lock(&journal_->mu);
   return journal_->issues;
+}
+
+std::vector<npd::v1::DisconnectNumberRequest> FakeNpd::disconnect_requests() const {
+  absl::MutexLock lock(&journal_->mu);
+  return journal_->disconnects;
 }
 
 std::vector<npd::v1::AnswerPortRequest> FakeNpd::answer_requests() const {

@@ -52,6 +52,7 @@ class FakeNpd {
   std::vector<npd::v1::IssueAuthCodeRequest> issue_requests() const;
   std::vector<npd::v1::AnswerPortRequest> answer_requests() const;
   std::vector<npd::v1::ListPortsRequest> list_requests() const;
+  std::vector<npd::v1::DisconnectNumberRequest> disconnect_requests() const;
   std::vector<npd::v1::ConfirmRequest> confirm_requests() const;
   std::vector<npd::v1::CompareBlocksRequest> compare_requests() const;
   std::vector<npd::v1::DiffBlockRequest> diff_requests() const;

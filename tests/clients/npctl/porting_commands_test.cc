@@ -145,6 +145,43 @@ TEST_F(NpctlTest, CancelSendsTheReason) {
   EXPECT_THAT(result.out, HasSubstr("changed mind"));
 }
 
+TEST_F(NpctlTest, ResendPrintsThePortBackInCutoverWithItsResends) {
+  const NpctlResult result = Npctl({"--as", "operator", "port", "resend", "P000000000001"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(result.out, HasSubstr("CUTOVER"));
+  EXPECT_THAT(result.out, HasSubstr("1 (last at sequence 9)"));
+  EXPECT_THAT(result.err, HasSubstr("request-id: "));
+  const NpctlResult missing =
+      Npctl({"--as", "operator", "port", "resend", FakeNpd::kMissingPort});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_THAT(missing.err, HasSubstr("NOT_FOUND"));
+}
+
+TEST_F(NpctlTest, DisconnectSendsTheEffectiveTimeAndNote) {
+  const NpctlResult result =
+      Npctl({"--as", "cucc", "port", "disconnect", "13800138000", "--effective-at",
+             "2026-12-01T00:00:00+08:00", "--note", "contract ended"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  ASSERT_THAT(npd_.disconnect_requests(), SizeIs(1));
+  const npd::v1::DisconnectNumberRequest sent = npd_.disconnect_requests()[0];
+  EXPECT_EQ(sent.msisdn(), "13800138000");
+  EXPECT_EQ(sent.effective_at().seconds(), 1796054400);  // 2026-11-30T16:00:00Z
+  EXPECT_EQ(sent.note(), "contract ended");
+  EXPECT_FALSE(sent.request_id().empty());
+  EXPECT_THAT(result.out, HasSubstr("number return P000000000001"));
+  EXPECT_THAT(result.out, HasSubstr("DISCONNECT_PENDING"));
+  EXPECT_THAT(result.out, HasSubstr("2026-12-01T00:00:00+08:00"));
+
+  // Without --effective-at nothing is sent for it (npd takes now); a malformed time sends nothing.
+  ASSERT_EQ(Npctl({"--as", "cucc", "port", "disconnect", "13800138000"}).exit_code, 0);
+  EXPECT_FALSE(npd_.disconnect_requests()[1].has_effective_at());
+  const NpctlResult bad =
+      Npctl({"--as", "cucc", "port", "disconnect", "13800138000", "--effective-at", "tomorrow"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("--effective-at"));
+  EXPECT_THAT(npd_.disconnect_requests(), SizeIs(2));
+}
+
 TEST_F(NpctlTest, GetJsonIsOneGetPortResponse) {
   const NpctlResult result = Npctl({"--as", "operator", "--json", "port", "get", "P000000000001"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
@@ -174,7 +211,7 @@ TEST_F(NpctlTest, ListAllFollowsEveryPage) {
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_THAT(
       Lines(result.out),
-      ElementsAre(MatchesRegex("P000000000001  13800138000  PENDING_DONOR  cmcc -> cucc  .*"),
+      ElementsAre(MatchesRegex("P000000000001  13800138000  PENDING_DONOR       cmcc -> cucc  .*"),
                   HasSubstr("P000000000002"), HasSubstr("P000000000003")));
   EXPECT_EQ(result.err, "");
 
