@@ -10,8 +10,10 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_format.h"
+#include "clients/carrier_sim/audit.h"
 #include "clients/carrier_sim/donor_answerer.h"
 #include "clients/carrier_sim/feed_follower.h"
+#include "clients/carrier_sim/snapshot_resync.h"
 #include "clients/client/channel.h"
 #include "tests/clients/npctl/npctl_process.h"
 #include "tests/support/npd_client.h"
@@ -238,6 +240,78 @@ TEST_F(WithRealNpdTest, RunStopsAfterItsDurationAndPrintsASummary) {
   EXPECT_EQ(run.exit_code, 0) << run.err;
   EXPECT_THAT(run.out, StartsWith("carrier cucc: 1 changes applied, 1 confirmations, 0 ports "
                                   "answered"));
+}
+
+// A number return reaches every simulator (its entry goes), a fresh database re-syncs from npd's
+// snapshot to the same entries, and the audit against the real npd finds exactly the entries planted
+// wrong, repairs them, and is clean afterwards.
+TEST_F(WithRealNpdTest, ReturnResyncAndAuditAgreeWithTheRealNpd) {
+  std::vector<std::string> ports;
+  {
+    Sim cmcc(npd_->address(), "cmcc", dir_.Sub("cmcc.db"));
+    Sim cucc(npd_->address(), "cucc", dir_.Sub("cucc.db"));
+    Sim ctcc(npd_->address(), "ctcc", dir_.Sub("ctcc.db"));
+    for (int i = 0; i < 4; ++i) {
+      ports.push_back(client_->StartPort("cmcc", "cucc", Number(i), kBeijing).port_id());
+    }
+    for (const auto& id : ports) {
+      ASSERT_TRUE(client_->WaitForState(id, npd::v1::PORT_STATE_COMPLETED, 15)) << id;
+    }
+    auto reported = client_->Disconnect("cucc", Number(0), absl::InfinitePast());
+    ASSERT_TRUE(reported.ok()) << reported.status.error_message();
+    ASSERT_TRUE(client_->WaitForState(reported.response.port().port_id(),
+                                      npd::v1::PORT_STATE_RETURNED, 15));
+    const uint64_t head = client_->GetPort("operator", reported.response.port().port_id())
+                              .response.port()
+                              .routing_sequence();
+    for (Sim* sim : {&cmcc, &cucc, &ctcc}) {
+      ASSERT_TRUE(sim->WaitConfirmed(head, 10));
+      ASSERT_TRUE(sim->Stop().ok());
+      EXPECT_THAT(Numbers(sim->db()), ElementsAre(Number(1) + "=cucc", Number(2) + "=cucc",
+                                                  Number(3) + "=cucc"));
+    }
+  }
+
+  auto channel = client::CreateNpdChannel(npd_->address());
+  const auto timeout = std::chrono::milliseconds(5000);
+  auto fresh = LocalNpDb::Open(dir_.Sub("fresh.db")).value();
+  auto resynced = ResyncFromSnapshot(channel, "ctcc", *fresh, timeout);
+  ASSERT_TRUE(resynced.ok()) << resynced.status();
+  EXPECT_EQ(resynced->entries, 3u);
+  EXPECT_EQ(resynced->feed_sequence, 5u) << "four ports and one return";
+  EXPECT_TRUE(resynced->confirm.ok()) << resynced->confirm;
+  EXPECT_THAT(Numbers(*fresh),
+              ElementsAre(Number(1) + "=cucc", Number(2) + "=cucc", Number(3) + "=cucc"));
+  EXPECT_EQ(fresh->Entries().value()[0].port_id, ports[1]);
+
+  auto clean = RunAudit(channel, "ctcc", *fresh, /*repair=*/false, timeout);
+  ASSERT_TRUE(clean.ok()) << clean.status();
+  EXPECT_TRUE(clean->clean());
+
+  // Plant two faults: a wrong serving carrier and an entry npd does not have.
+  npd::v1::RoutingEntry wrong;
+  wrong.set_msisdn(Number(2));
+  wrong.set_serving_carrier("ctcc");
+  wrong.set_range_holder("cmcc");
+  npd::v1::RoutingEntry extra;
+  extra.set_msisdn(Number(9));
+  extra.set_serving_carrier("cucc");
+  extra.set_range_holder("cmcc");
+  ASSERT_TRUE(fresh->Repair({wrong, extra}).ok());
+  auto found = RunAudit(channel, "ctcc", *fresh, /*repair=*/true, timeout);
+  ASSERT_TRUE(found.ok()) << found.status();
+  ASSERT_EQ(found->differences.size(), 2u);
+  EXPECT_EQ(found->differences[0].msisdn(), Number(2));
+  EXPECT_EQ(found->differences[0].carrier_serving(), "ctcc");
+  EXPECT_EQ(found->differences[0].correct().serving_carrier(), "cucc");
+  EXPECT_EQ(found->differences[1].msisdn(), Number(9));
+  EXPECT_EQ(found->differences[1].correct().serving_carrier(), "cmcc") << "delete your entry";
+  EXPECT_TRUE(found->repaired);
+  auto after = RunAudit(channel, "ctcc", *fresh, /*repair=*/false, timeout);
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_TRUE(after->clean());
+  EXPECT_THAT(Numbers(*fresh),
+              ElementsAre(Number(1) + "=cucc", Number(2) + "=cucc", Number(3) + "=cucc"));
 }
 
 }  // namespace
