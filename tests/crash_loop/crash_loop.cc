@@ -86,11 +86,15 @@ void SleepUntil(absl::Time t) {
 
 void PrintSummary(bool pass, int kills, int sim_kills, const CheckTally& tally,
                   const AckLedger& ledger, const LoadStats& load, NpdView& npd,
-                  absl::Duration took, uint64_t seed) {
+                  size_t partial_failures_seen, absl::Duration took, uint64_t seed) {
   const AckCounts acks = ledger.counts();
   std::map<std::string, int> states;
+  int resent_ports = 0;
   if (auto ports = npd.ListPorts(); ports.ok()) {
-    for (const auto& p : *ports) ++states[npd::v1::PortState_Name(p.state())];
+    for (const auto& p : *ports) {
+      ++states[npd::v1::PortState_Name(p.state())];
+      if (p.resend_count() > 0) ++resent_ports;
+    }
   }
   std::cout << "npd-crash-loop: " << (pass ? "PASS" : "FAIL") << ": " << kills
             << " kills of npd survived (SIGKILL, restart on the same data), " << sim_kills
@@ -104,6 +108,8 @@ void PrintSummary(bool pass, int kills, int sim_kills, const CheckTally& tally,
             << " attempts retried while npd was down\n"
             << "ports at the end:";
   for (const auto& [state, n] : states) std::cout << " " << state.substr(11) << " " << n;
+  std::cout << "\nT_ack path: " << resent_ports << " transactions with a routing resend, "
+            << partial_failures_seen << " seen in PARTIAL_FAILURE by the checker";
   std::cout << "\nchecks run: " << tally.total() << "\n";
   for (const auto& [kind, n] : tally.counts()) {
     std::cout << "  " << kind << std::string(26 - std::min<size_t>(kind.size(), 25), ' ') << n
@@ -220,7 +226,7 @@ int RunCrashLoop(CrashLoopOptions options) {
     std::cerr << "npd-crash-loop: VIOLATION " << tally.violations()[i] << "\n";
   }
   PrintSummary(pass, kills, sims.restarts(), tally, ledger, load.stats(), view,
-               absl::Now() - started, options.seed);
+               checker.partial_failures_seen(), absl::Now() - started, options.seed);
   npd.Stop(SIGTERM);
   int status = pass ? 0 : 1;
   if (pass && kills < options.min_kills) {

@@ -109,6 +109,7 @@ void InvariantChecker::CheckPorts(const std::vector<Port>& ports) {
   std::map<std::string, const Port*> by_id;
   for (const Port& port : ports) {
     by_id[port.port_id()] = &port;
+    if (port.state() == npd::v1::PORT_STATE_PARTIAL_FAILURE) partial_failures_.insert(port.port_id());
     tally_.Count("monotonic");
     Seen& seen = seen_[port.port_id()];
     if (port.version() < seen.version ||

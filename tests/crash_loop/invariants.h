@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -55,6 +56,8 @@ class InvariantChecker {
   // equal npd's routing of every number the run touched (final-routing); the three databases are
   // identical (final-identical).
   void CheckFinal();
+  // Transactions the checker saw in PARTIAL_FAILURE at least once (the T_ack path ran).
+  size_t partial_failures_seen() const { return partial_failures_.size(); }
 
  private:
   struct Seen {
@@ -80,6 +83,7 @@ class InvariantChecker {
   CheckTally& tally_;
   std::map<std::string, Seen> seen_;                // port id -> highest version read so far
   std::vector<npd::v1::RoutingChange> feed_;        // the feed as last read
+  std::set<std::string> partial_failures_;          // port ids seen in PARTIAL_FAILURE
 };
 
 }  // namespace npd::crash_loop
