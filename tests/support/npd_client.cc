@@ -54,7 +54,10 @@ npd::v1::Identity OtherPerson() {
 }
 
 NpdClient::NpdClient(const std::string& address)
-    : channel_(grpc::CreateChannel(address, grpc::InsecureChannelCredentials())),
+    : NpdClient(grpc::CreateChannel(address, grpc::InsecureChannelCredentials())) {}
+
+NpdClient::NpdClient(std::shared_ptr<grpc::Channel> channel)
+    : channel_(std::move(channel)),
       porting_(npd::v1::PortingService::NewStub(channel_)),
       numbers_(npd::v1::NumberService::NewStub(channel_)),
       feed_(npd::v1::RoutingFeedService::NewStub(channel_)) {}

@@ -33,6 +33,8 @@ struct Reply {
 class NpdClient {
  public:
   explicit NpdClient(const std::string& address);
+  // Over a channel the caller made (e.g. with a short reconnect backoff).
+  explicit NpdClient(std::shared_ptr<grpc::Channel> channel);
 
   // Waits until the server answers (health check), at most `seconds`.
   bool WaitReady(int seconds);

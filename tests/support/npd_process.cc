@@ -23,9 +23,10 @@ NpdProcess::~NpdProcess() {
 bool NpdProcess::Start(int seconds) {
   const std::string port_file = data_dir_ + ".port";
   std::filesystem::remove(port_file);
+  const auto listen = settings_.find("server.listen");
   std::vector<std::string> args = {binary_,
                                    "--listen",
-                                   "127.0.0.1:0",
+                                   listen != settings_.end() ? listen->second : "127.0.0.1:0",
                                    "--data-dir",
                                    data_dir_,
                                    "--set",

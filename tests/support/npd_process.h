@@ -13,7 +13,8 @@ namespace npd::testing {
 
 class NpdProcess {
  public:
-  // `binary`: path of npd. `data_dir`: kept across restarts. `settings`: --set key=value pairs.
+  // `binary`: path of npd. `data_dir`: kept across restarts. `settings`: --set key=value pairs;
+  // "server.listen" is passed as --listen (default 127.0.0.1:0, a fresh port at every start).
   NpdProcess(std::string binary, std::string data_dir, std::map<std::string, std::string> settings);
   ~NpdProcess();  // SIGKILLs a process still running
 
@@ -22,6 +23,8 @@ class NpdProcess {
   // Sends `signal` and waits for the process to exit; returns its wait status.
   int Stop(int signal);
   bool running() const { return pid_ > 0; }
+  // Process id while running, -1 otherwise (for a watchdog that must kill it from another thread).
+  pid_t pid() const { return pid_; }
   // "127.0.0.1:port" of the running process.
   const std::string& address() const { return address_; }
   // Path of the file npd's stderr goes to.
