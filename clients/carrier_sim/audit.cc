@@ -30,7 +30,7 @@ class Auditor {
       ++end;
       ++count;
     }
-    if (count > max_blocks_ && scope.size() < kBlockDigits) {
+    if (count > max_blocks_ && scope.size() < kAuditBlockDigits) {
       for (char digit = '0'; digit <= '9'; ++digit) {
         if (absl::Status s = Compare(blocks, scope + digit); !s.ok()) return s;
       }

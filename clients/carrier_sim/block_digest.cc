@@ -1,31 +1,17 @@
 #include "clients/carrier_sim/block_digest.h"
 
-#include <openssl/evp.h>
-
 #include <string>
 
-namespace npd::carrier_sim {
+#include "clients/client/routing_digest.h"
 
-uint64_t EntryDigest(std::string_view msisdn, std::string_view serving_carrier) {
-  std::string text;
-  text.reserve(msisdn.size() + 1 + serving_carrier.size());
-  text.append(msisdn).append(":").append(serving_carrier);
-  unsigned char hash[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  // EVP_Digest with SHA-256 cannot fail short of memory exhaustion; a zeroed hash would then only
-  // show up as an audit mismatch, never as a wrong "clean".
-  if (EVP_Digest(text.data(), text.size(), hash, &length, EVP_sha256(), nullptr) != 1) return 0;
-  uint64_t value = 0;
-  for (int i = 0; i < 8; ++i) value = (value << 8) | hash[i];
-  return value;
-}
+namespace npd::carrier_sim {
 
 std::map<std::string, Block> GroupByBlock(const std::vector<LocalEntry>& entries) {
   std::map<std::string, Block> blocks;
   for (const LocalEntry& entry : entries) {
-    Block& block = blocks[entry.msisdn.substr(0, kBlockDigits)];
+    Block& block = blocks[entry.msisdn.substr(0, client::kAuditBlockDigits)];
     ++block.count;
-    block.digest ^= EntryDigest(entry.msisdn, entry.serving_carrier);
+    block.digest ^= client::AuditEntryDigest(entry.msisdn, entry.serving_carrier);
     block.entries.push_back(entry);
   }
   return blocks;

@@ -11,15 +11,14 @@
 #include <vector>
 
 #include "clients/carrier_sim/local_np_db.h"
+#include "clients/client/routing_digest.h"
 #include "npd/v1/audit.pb.h"
 
 namespace npd::carrier_sim {
 
-// Digits of a block.
-inline constexpr size_t kBlockDigits = 7;
-
-// The first 8 bytes, read big-endian, of SHA-256(msisdn ":" serving_carrier). Thread-safe.
-uint64_t EntryDigest(std::string_view msisdn, std::string_view serving_carrier);
+// Digits of a block, and each entry's digest: clients/client/routing_digest.h (shared with npctl).
+using client::AuditEntryDigest;
+using client::kAuditBlockDigits;
 
 // One block's entries and summary.
 struct Block {
@@ -28,7 +27,7 @@ struct Block {
   std::vector<LocalEntry> entries;
 };
 
-// Groups `entries` by block (msisdn prefix of kBlockDigits; a shorter msisdn forms its own
+// Groups `entries` by block (msisdn prefix of kAuditBlockDigits; a shorter msisdn forms its own
 // block), ascending. Pure.
 std::map<std::string, Block> GroupByBlock(const std::vector<LocalEntry>& entries);
 

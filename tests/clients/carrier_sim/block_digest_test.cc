@@ -12,8 +12,8 @@ constexpr uint64_t kDigestA = 0x4ee77dfa04b75fceULL;
 constexpr uint64_t kDigestB = 0xb288c314836d095bULL;
 
 TEST(BlockDigestTest, EntryDigestIsTheFirstEightBytesOfSha256BigEndian) {
-  EXPECT_EQ(EntryDigest("13800138000", "cucc"), kDigestA);
-  EXPECT_EQ(EntryDigest("13800138001", "ctcc"), kDigestB);
+  EXPECT_EQ(AuditEntryDigest("13800138000", "cucc"), kDigestA);
+  EXPECT_EQ(AuditEntryDigest("13800138001", "ctcc"), kDigestB);
 }
 
 TEST(BlockDigestTest, ABlockXorsItsEntriesAndCountsThem) {
@@ -38,7 +38,7 @@ TEST(BlockDigestTest, ABlockXorsItsEntriesAndCountsThem) {
 }
 
 TEST(BlockDigestTest, TheDigestDependsOnTheServingCarrier) {
-  EXPECT_NE(EntryDigest("13800138000", "cucc"), EntryDigest("13800138000", "ctcc"));
+  EXPECT_NE(AuditEntryDigest("13800138000", "cucc"), AuditEntryDigest("13800138000", "ctcc"));
 }
 
 }  // namespace
