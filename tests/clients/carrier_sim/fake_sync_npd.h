@@ -1,6 +1,7 @@
-// An in-process stand-in for the parts of npd that carrier sync needs and that the real daemon on
-// this branch does not serve yet: ExportSnapshot, CompareBlocks and DiffBlock, plus a Subscribe
-// with a retention limit and a recording Confirm. Answers from fixed data given at construction.
+// An in-process stand-in for the parts of npd that carrier sync needs, with faults on demand:
+// ExportSnapshot (also one that ends early), CompareBlocks and DiffBlock, plus a Subscribe with a
+// retention limit set by the test and a recording Confirm. Answers from fixed data given at
+// construction.
 #ifndef NPD_TESTS_CLIENTS_CARRIER_SIM_FAKE_SYNC_NPD_H_
 #define NPD_TESTS_CLIENTS_CARRIER_SIM_FAKE_SYNC_NPD_H_
 

@@ -1,5 +1,6 @@
-// Snapshot re-sync, the follower's re-sync path and the audit, against the in-process fake (the
-// real npd on this branch answers these rpcs UNIMPLEMENTED).
+// Snapshot re-sync, the follower's re-sync path and the audit, against the in-process fake, which can
+// produce what the real npd makes hard to set up on demand: a feed history pruned at a chosen point,
+// a snapshot that ends early, planted mismatches. with_real_npd_test.cc covers them against npd.
 #include <thread>
 
 #include <gmock/gmock.h>
