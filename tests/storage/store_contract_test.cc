@@ -44,25 +44,12 @@ using ::npd::v1::PORT_STATE_CANCELLED;
 using ::npd::v1::PORT_STATE_COMPLETED;
 using ::npd::v1::PORT_STATE_PENDING_DONOR;
 using ::npd::v1::PORT_STATE_SCHEDULED;
+using ::npd::storage::testing::BackendNames;
+using ::npd::storage::testing::Backends;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::Optional;
 using ::testing::Pointwise;
-
-struct MemoryBackend {
-  std::unique_ptr<Store> Open() { return NewMemoryStore(); }
-};
-
-struct RocksBackend {
-  ScratchDir dir;
-  std::unique_ptr<Store> Open() {
-    RocksOptions options;
-    options.path = dir.path() + "/db";
-    auto store = OpenRocksStore(options);
-    EXPECT_TRUE(store.ok()) << store.status();
-    return store.ok() ? std::move(*store) : nullptr;
-  }
-};
 
 template <typename Backend>
 class StoreContractTest : public ::testing::Test {
@@ -102,15 +89,6 @@ class StoreContractTest : public ::testing::Test {
   std::unique_ptr<Store> store_;
 };
 
-using Backends = ::testing::Types<MemoryBackend, RocksBackend>;
-
-class BackendNames {
- public:
-  template <typename T>
-  static std::string GetName(int) {
-    return std::is_same_v<T, MemoryBackend> ? "Memory" : "Rocks";
-  }
-};
 TYPED_TEST_SUITE(StoreContractTest, Backends, BackendNames);
 
 TYPED_TEST(StoreContractTest, NewStoreIsEmpty) {

@@ -18,23 +18,10 @@ using ::npd::storage::testing::Change;
 using ::npd::storage::testing::MakeCounters;
 using ::npd::storage::testing::Number;
 using ::npd::storage::testing::ScratchDir;
+using ::npd::storage::testing::BackendNames;
+using ::npd::storage::testing::Backends;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
-
-struct MemoryBackend {
-  std::unique_ptr<Store> Open() { return NewMemoryStore(); }
-};
-
-struct RocksBackend {
-  ScratchDir dir;
-  std::unique_ptr<Store> Open() {
-    RocksOptions options;
-    options.path = dir.path() + "/db";
-    auto store = OpenRocksStore(options);
-    EXPECT_TRUE(store.ok()) << store.status();
-    return store.ok() ? std::move(*store) : nullptr;
-  }
-};
 
 template <typename Backend>
 class StoreSnapshotTest : public ::testing::Test {
@@ -77,14 +64,6 @@ class StoreSnapshotTest : public ::testing::Test {
   std::unique_ptr<Store> store_;
 };
 
-using Backends = ::testing::Types<MemoryBackend, RocksBackend>;
-class BackendNames {
- public:
-  template <typename T>
-  static std::string GetName(int) {
-    return std::is_same_v<T, MemoryBackend> ? "Memory" : "Rocks";
-  }
-};
 TYPED_TEST_SUITE(StoreSnapshotTest, Backends, BackendNames);
 
 TYPED_TEST(StoreSnapshotTest, SnapshotOfNewStoreIsEmpty) {

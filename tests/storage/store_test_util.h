@@ -5,12 +5,16 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <tuple>
+#include <type_traits>
+#include <utility>
 
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "storage/rocks_store.h"
 #include "storage/store.h"
 #include "tests/storage/store_test_records.h"
 
@@ -49,6 +53,34 @@ MATCHER(ProtoEq, "") {
   *result_listener << actual.ShortDebugString() << " vs " << expected.ShortDebugString();
   return google::protobuf::util::MessageDifferencer::Equals(actual, expected);
 }
+
+// The two Store implementations, for typed tests that run one suite against both: Open() gives a
+// new, empty store (nullptr, with a test failure, when RocksDB cannot open).
+struct MemoryBackend {
+  std::unique_ptr<Store> Open() { return NewMemoryStore(); }
+};
+
+struct RocksBackend {
+  ScratchDir dir;
+  std::unique_ptr<Store> Open() {
+    RocksOptions options;
+    options.path = dir.path() + "/db";
+    auto store = OpenRocksStore(options);
+    EXPECT_TRUE(store.ok()) << store.status();
+    return store.ok() ? std::move(*store) : nullptr;
+  }
+};
+
+using Backends = ::testing::Types<MemoryBackend, RocksBackend>;
+
+// Names the typed-test instances "Memory" and "Rocks".
+class BackendNames {
+ public:
+  template <typename T>
+  static std::string GetName(int) {
+    return std::is_same_v<T, MemoryBackend> ? "Memory" : "Rocks";
+  }
+};
 
 // A WriteSet with one record of every kind; ExpectSampleWriteSet checks that all of it is stored.
 WriteSet SampleWriteSet();
