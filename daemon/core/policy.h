@@ -1,5 +1,5 @@
-// Tunable rules of npd's own decisions. Every field documents its default; the daemon fills these from
-// configuration (deploy/npd.toml).
+// Tunable rules of npd's own decisions. Every field documents its default; the daemon fills these
+// from configuration (deploy/npd.toml).
 #ifndef NPD_DAEMON_CORE_POLICY_H_
 #define NPD_DAEMON_CORE_POLICY_H_
 
@@ -41,6 +41,28 @@ struct PortPolicy {
   absl::Duration max_return_notice = absl::Hours(24 * 180);
   // Rule version recorded with every refusal. Default: "npd-rules-2019.1".
   std::string rule_version = "npd-rules-2019.1";
+};
+
+// Tunable rules of the balance-refund saga (domain.md section 8).
+struct RefundPolicy {
+  // How long the account holder may claim after the SMS (refund.claim_window). Default: 31 days.
+  absl::Duration claim_window = absl::Hours(24 * 31);
+  // After a definite payee failure (F06) the claimant has at least this long to claim again with
+  // another account, even past the window (refund.payee_fix_grace). Default: 7 days.
+  absl::Duration payee_fix_grace = absl::Hours(24 * 7);
+  // Attempts of one outbox step before the case is STUCK (refund.max_attempts). Default: 8.
+  int max_attempts = 8;
+  // Delay before the second attempt; doubles per attempt (refund.retry_initial). Default: 2 s.
+  absl::Duration retry_initial = absl::Seconds(2);
+  // Upper bound of a retry delay (refund.retry_max). Default: 5 minutes.
+  absl::Duration retry_max = absl::Minutes(5);
+  // Interval between polls of a final bill billing says is not ready, and of a pending payout
+  // (refund.poll_interval). Bill polls do not count as attempts (final_bill_wait bounds them);
+  // polls of a pending payout do. Default: 1 minute.
+  absl::Duration poll_interval = absl::Minutes(1);
+  // A case still without a final bill this long after it opened is STUCK with F01
+  // (refund.final_bill_wait). Default: 30 days.
+  absl::Duration final_bill_wait = absl::Hours(24 * 30);
 };
 
 }  // namespace npd::core

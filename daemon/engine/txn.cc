@@ -162,6 +162,9 @@ void Txn::AppendEvent(std::string_view msisdn, std::string_view port_id,
   e.set_state_before(event.state_before);
   e.set_state_after(event.state_after);
   e.set_detail(event.detail);
+  e.set_refund_id(event.refund_id);
+  e.set_refund_state_before(event.refund_before);
+  e.set_refund_state_after(event.refund_after);
 }
 
 uint64_t Txn::AppendFeed(npd::v1::RoutingChange change) {
