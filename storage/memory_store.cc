@@ -10,6 +10,7 @@
 
 #include "storage/keys.h"
 #include "storage/port_filter.h"
+#include "storage/refund_filter.h"
 
 namespace npd::storage {
 namespace {
@@ -19,7 +20,9 @@ using npd::store::v1::EventRecord;
 using npd::store::v1::FeedCursor;
 using npd::store::v1::IdempotencyRecord;
 using npd::store::v1::NumberRecord;
+using npd::store::v1::OutboxRecord;
 using npd::store::v1::PortRecord;
+using npd::store::v1::RefundRecord;
 using npd::store::v1::TimerRecord;
 using npd::v1::RoutingChange;
 
@@ -132,6 +135,58 @@ class MemoryStore final : public Store {
     return out;
   }
 
+  absl::StatusOr<std::optional<RefundRecord>> GetRefund(std::string_view refund_id) override {
+    std::lock_guard lock(mu_);
+    return Find(refunds_, refund_id);
+  }
+
+  absl::StatusOr<RefundPage> ListRefunds(const RefundQuery& query) override {
+    std::lock_guard lock(mu_);
+    RefundPage page;
+    // Candidates are stored cases in refund_id order: with a number, the cases of its ports (the
+    // msisdn index, mapped by RefundIdForPort, keeps port_id order, hence refund_id order); else
+    // every case. `more` is true when the limit was reached and a candidate follows, exactly as
+    // the RocksDB store does it. Returns false once the page is full.
+    auto add = [&](const RefundRecord& record) {
+      if (page.refunds.size() >= query.limit) {
+        page.more = true;
+        return false;
+      }
+      if (RefundMatches(query, record)) page.refunds.push_back(record);
+      return true;
+    };
+    if (!query.msisdn.empty()) {
+      // A number has few ports, so its whole index range is read and ids up to after_refund_id
+      // skipped.
+      const std::string prefix = keys::PortIndexPrefix(query.msisdn);
+      for (auto it = port_index_.lower_bound(prefix);
+           it != port_index_.end() && it->starts_with(prefix); ++it) {
+        const std::string refund_id = RefundIdForPort(std::string_view(*it).substr(prefix.size()));
+        if (refund_id.empty() || refund_id <= query.after_refund_id) continue;
+        auto refund = refunds_.find(refund_id);
+        if (refund != refunds_.end() && !add(refund->second)) break;
+      }
+    } else {
+      for (auto it = refunds_.upper_bound(query.after_refund_id); it != refunds_.end(); ++it) {
+        if (!add(it->second)) break;
+      }
+    }
+    return page;
+  }
+
+  absl::StatusOr<std::optional<OutboxRecord>> GetOutbox(std::string_view refund_id) override {
+    std::lock_guard lock(mu_);
+    return Find(outbox_, refund_id);
+  }
+
+  absl::StatusOr<std::vector<OutboxRecord>> LoadOutbox() override {
+    std::lock_guard lock(mu_);
+    std::vector<OutboxRecord> out;
+    out.reserve(outbox_.size());
+    for (const auto& [refund_id, entry] : outbox_) out.push_back(entry);
+    return out;
+  }
+
   absl::StatusOr<std::vector<TimerRecord>> LoadTimers() override {
     std::lock_guard lock(mu_);
     std::vector<TimerRecord> out;
@@ -155,8 +210,8 @@ class MemoryStore final : public Store {
 
   // Same order as the RocksDB store (see rocks_store.cc): numbers, ports (+index), events, feed,
   // feed pruning, timers_removed, timers_added, idempotency, cursors, counters, awaiting_removed,
-  // awaiting_added. Nothing below can fail once the
-  // injected failure is checked, so the WriteSet is applied whole or not at all.
+  // awaiting_added, refunds, outbox_removed, outbox_put. Nothing below can fail once the injected
+  // failure is checked, so the WriteSet is applied whole or not at all.
   absl::Status Commit(const WriteSet& batch) override {
     std::lock_guard lock(mu_);
     if (failures_left_ > 0) {
@@ -181,7 +236,11 @@ class MemoryStore final : public Store {
     for (const auto& cursor : batch.cursors) cursors_[cursor.carrier()] = cursor;
     if (batch.counters.has_value()) counters_ = *batch.counters;
     for (uint64_t sequence : batch.awaiting_removed) awaiting_.erase(sequence);
-    for (const auto& entry : batch.awaiting_added) awaiting_[entry.routing_sequence] = entry.port_id;
+    for (const auto& entry : batch.awaiting_added)
+      awaiting_[entry.routing_sequence] = entry.port_id;
+    for (const auto& refund : batch.refunds) refunds_[refund.refund().refund_id()] = refund;
+    for (const auto& refund_id : batch.outbox_removed) outbox_.erase(refund_id);
+    for (const auto& entry : batch.outbox_put) outbox_[entry.refund_id()] = entry;
     return absl::OkStatus();
   }
 
@@ -211,8 +270,10 @@ class MemoryStore final : public Store {
   std::map<uint64_t, RoutingChange> feed_;
   std::map<std::string, TimerRecord> timers_;  // TimerKey
   std::map<std::string, IdempotencyRecord, std::less<>> idempotency_;
-  std::map<std::string, FeedCursor> cursors_;  // by carrier
-  std::map<uint64_t, std::string> awaiting_;   // routing_sequence -> port_id
+  std::map<std::string, FeedCursor> cursors_;                 // by carrier
+  std::map<uint64_t, std::string> awaiting_;                  // routing_sequence -> port_id
+  std::map<std::string, RefundRecord, std::less<>> refunds_;  // by refund_id
+  std::map<std::string, OutboxRecord, std::less<>> outbox_;   // by refund_id
   Counters counters_;
   int failures_left_ = 0;
 };

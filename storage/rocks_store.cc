@@ -18,6 +18,7 @@
 #include "rocksdb/write_batch.h"
 #include "storage/keys.h"
 #include "storage/port_filter.h"
+#include "storage/refund_filter.h"
 #include "storage/rocks_status.h"
 #include "storage/rocks_store_testing.h"
 
@@ -29,12 +30,14 @@ using npd::store::v1::EventRecord;
 using npd::store::v1::FeedCursor;
 using npd::store::v1::IdempotencyRecord;
 using npd::store::v1::NumberRecord;
+using npd::store::v1::OutboxRecord;
 using npd::store::v1::PortRecord;
+using npd::store::v1::RefundRecord;
 using npd::store::v1::TimerRecord;
 using npd::v1::RoutingChange;
 
 // Column families, one per record kind. The layout is in storage/README.md; keys are built by
-// keys.h.
+// keys.h. Open creates any that a data dir written by an older npd lacks (refunds, outbox).
 enum Cf : size_t {
   kNumbers,        // msisdn -> NumberRecord
   kPorts,          // port_id -> PortRecord
@@ -45,14 +48,19 @@ enum Cf : size_t {
   kIdempotency,    // key -> IdempotencyRecord
   kMeta,           // "counters" -> Counters; "cursor/<carrier>" -> FeedCursor
   kAwaiting,       // routing_sequence(8 BE) -> port_id
+  kRefunds,        // refund_id -> RefundRecord
+  kOutbox,         // refund_id -> OutboxRecord
   kCfCount,
 };
 
 constexpr std::array<std::string_view, kCfCount> kCfNames = {
-    "numbers", "ports", "ports_by_msisdn", "events", "feed", "timers", "idempotency", "meta", "awaiting"};
+    "numbers",     "ports", "ports_by_msisdn", "events",  "feed",  "timers",
+    "idempotency", "meta",  "awaiting",        "refunds", "outbox"};
 
 // Column families read by exact key get a bloom filter; the others are only scanned.
-bool HasPointLookups(Cf cf) { return cf == kNumbers || cf == kPorts || cf == kIdempotency; }
+bool HasPointLookups(Cf cf) {
+  return cf == kNumbers || cf == kPorts || cf == kIdempotency || cf == kRefunds;
+}
 
 rocksdb::ColumnFamilyOptions CfOptions(Cf cf, const std::shared_ptr<rocksdb::Cache>& cache) {
   rocksdb::BlockBasedTableOptions table;
@@ -187,6 +195,23 @@ class RocksStore final : public Store {
     const std::string prefix = keys::EventPrefix(msisdn);
     std::vector<EventRecord> out;
     absl::Status status = Scan<EventRecord>(kEvents, prefix, prefix, max, out);
+    if (!status.ok()) return status;
+    return out;
+  }
+
+  absl::StatusOr<std::optional<RefundRecord>> GetRefund(std::string_view refund_id) override {
+    return GetRecord<RefundRecord>(kRefunds, refund_id, rocksdb::ReadOptions());
+  }
+
+  absl::StatusOr<RefundPage> ListRefunds(const RefundQuery& query) override;
+
+  absl::StatusOr<std::optional<OutboxRecord>> GetOutbox(std::string_view refund_id) override {
+    return GetRecord<OutboxRecord>(kOutbox, refund_id, rocksdb::ReadOptions());
+  }
+
+  absl::StatusOr<std::vector<OutboxRecord>> LoadOutbox() override {
+    std::vector<OutboxRecord> out;
+    absl::Status status = Scan<OutboxRecord>(kOutbox, "", "", SIZE_MAX, out);
     if (!status.ok()) return status;
     return out;
   }
@@ -391,11 +416,63 @@ absl::StatusOr<PortPage> RocksStore::ListPorts(const PortQuery& query) {
   return page;
 }
 
+// Candidates are stored cases in refund_id order: with a number, the cases of its ports (the msisdn
+// index, mapped by RefundIdForPort, keeps port_id order, hence refund_id order), each read by key;
+// else the refunds column family from after_refund_id on. One snapshot serves the index scan and
+// the case reads. `more` is true when the page is full and another stored case follows.
+absl::StatusOr<RefundPage> RocksStore::ListRefunds(const RefundQuery& query) {
+  rocksdb::ManagedSnapshot snapshot(db_.get());
+  rocksdb::ReadOptions read_options;
+  read_options.snapshot = snapshot.snapshot();
+
+  RefundPage page;
+  // Called with a candidate in hand: true (and `more` set) when it does not fit on the page.
+  auto page_full = [&] {
+    if (page.refunds.size() < query.limit) return false;
+    page.more = true;
+    return true;
+  };
+
+  const bool by_msisdn = !query.msisdn.empty();
+  const Cf cf = by_msisdn ? kPortsByMsisdn : kRefunds;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options, handles_[cf]));
+  if (by_msisdn) {
+    // A number has few ports, so its whole index range is read and ids up to after_refund_id
+    // skipped.
+    const std::string prefix = keys::PortIndexPrefix(query.msisdn);
+    for (it->Seek(prefix); it->Valid(); it->Next()) {
+      const std::string_view key = View(it->key());
+      if (!key.starts_with(prefix)) break;
+      const std::string refund_id = RefundIdForPort(key.substr(prefix.size()));
+      if (refund_id.empty() || refund_id <= query.after_refund_id) continue;
+      auto refund = GetRecord<RefundRecord>(kRefunds, refund_id, read_options);
+      if (!refund.ok()) return refund.status();
+      if (!refund->has_value()) continue;  // that port has no refund case
+      if (page_full()) break;
+      if (RefundMatches(query, **refund)) page.refunds.push_back(std::move(**refund));
+    }
+  } else {
+    it->Seek(query.after_refund_id);
+    if (it->Valid() && View(it->key()) == query.after_refund_id) it->Next();  // exclusive
+    for (; it->Valid(); it->Next()) {
+      if (page_full()) break;
+      auto refund = ParseRecord<RefundRecord>(kRefunds, View(it->key()), View(it->value()));
+      if (!refund.ok()) return refund.status();
+      if (RefundMatches(query, *refund)) page.refunds.push_back(std::move(*refund));
+    }
+  }
+  absl::Status status =
+      FromRocksStatus(it->status(), absl::StrCat("scan ", keys::ToAbsl(kCfNames[cf])));
+  if (!status.ok()) return status;
+  return page;
+}
+
 // One WriteBatch over every column family, written with sync = RocksOptions.sync_writes. Puts are
 // applied in this order, and a later put or delete of the same key wins: numbers, ports (+ msisdn
 // index), events, feed, feed pruning (one DeleteRange), timers_removed, timers_added, idempotency,
-// cursors, counters, awaiting_removed, awaiting_added. So a timer that is both removed and added in one
-// WriteSet ends up present. An empty WriteSet writes nothing.
+// cursors, counters, awaiting_removed, awaiting_added, refunds, outbox_removed, outbox_put. So a
+// timer (or awaiting or outbox entry) that is both removed and added in one WriteSet ends up
+// present. An empty WriteSet writes nothing.
 absl::Status RocksStore::Commit(const WriteSet& batch) {
   if (batch.empty()) return absl::OkStatus();
   rocksdb::WriteBatch wb;
@@ -437,6 +514,15 @@ absl::Status RocksStore::Commit(const WriteSet& batch) {
   }
   for (const auto& entry : batch.awaiting_added) {
     put(kAwaiting, keys::BigEndian64(entry.routing_sequence), entry.port_id);
+  }
+  for (const auto& refund : batch.refunds) {
+    put(kRefunds, refund.refund().refund_id(), refund.SerializeAsString());
+  }
+  for (const auto& refund_id : batch.outbox_removed) {
+    if (status.ok()) status = wb.Delete(handles_[kOutbox], refund_id);
+  }
+  for (const auto& entry : batch.outbox_put) {
+    put(kOutbox, entry.refund_id(), entry.SerializeAsString());
   }
   if (!status.ok()) return FromRocksStatus(status, "build commit batch");
   return FromRocksStatus(db_->Write(write_options_, &wb), "commit");

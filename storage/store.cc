@@ -2,6 +2,8 @@
 
 #include <cstdint>
 #include <limits>
+#include <string>
+#include <string_view>
 
 #include "storage/keys.h"
 
@@ -24,7 +26,15 @@ bool WriteSet::empty() const {
   return numbers.empty() && ports.empty() && events.empty() && feed.empty() &&
          timers_added.empty() && timers_removed.empty() && idempotency.empty() && cursors.empty() &&
          !counters.has_value() && awaiting_removed.empty() && awaiting_added.empty() &&
+         refunds.empty() && outbox_put.empty() && outbox_removed.empty() &&
          !prune_feed_below.has_value();
+}
+
+std::string RefundIdForPort(std::string_view port_id) {
+  if (!port_id.starts_with('P')) return "";
+  std::string refund_id(port_id);
+  refund_id[0] = 'R';
+  return refund_id;
 }
 
 // Layout: due_at (8 BE, microseconds, negative clamped to 0) | kind (1 byte) | msisdn '\0' |

@@ -22,6 +22,7 @@
 #include "absl/status/statusor.h"
 #include "npd/store/v1/records.pb.h"
 #include "npd/v1/common.pb.h"
+#include "npd/v1/refund.pb.h"
 
 namespace npd::storage {
 
@@ -49,8 +50,12 @@ struct WriteSet {
   std::optional<npd::store::v1::Counters> counters;  // replaces the stored counters
   std::vector<uint64_t> awaiting_removed;            // awaiting index, by routing_sequence
   std::vector<AwaitingEntry> awaiting_added;
-  // Feed pruning: when set, every feed entry with sequence < it is deleted in this commit (after the
-  // feed entries above are added). The writer records the new first retained sequence in counters.
+  std::vector<npd::store::v1::RefundRecord> refunds;     // keyed by refund.refund_id
+  std::vector<npd::store::v1::OutboxRecord> outbox_put;  // keyed by refund_id
+  std::vector<std::string> outbox_removed;               // refund ids
+  // Feed pruning: when set, every feed entry with sequence < it is deleted in this commit (after
+  // the feed entries above are added). The writer records the new first retained sequence in
+  // counters.
   std::optional<uint64_t> prune_feed_below;
 
   bool empty() const;
@@ -73,13 +78,33 @@ struct PortPage {
   bool more = false;
 };
 
+// Filter for ListRefunds. Empty fields match everything.
+struct RefundQuery {
+  std::string msisdn;
+  std::string carrier;  // the donor
+  npd::v1::RefundState state = npd::v1::REFUND_STATE_UNSPECIFIED;
+  std::string home_province;
+  std::string after_refund_id;  // exclusive start (paging)
+  size_t limit = 100;
+};
+
+struct RefundPage {
+  std::vector<npd::store::v1::RefundRecord> refunds;  // ascending refund_id
+  bool more = false;                                  // as PortPage::more
+};
+
+// The id of the refund case of port `port_id`: the port id with its leading "P" replaced by "R"
+// ("P000000000123" -> "R000000000123"). Empty when `port_id` does not start with "P" (no refund
+// case can belong to it). Both stores read refund cases by msisdn through this mapping.
+std::string RefundIdForPort(std::string_view port_id);
+
 // The index key of a timer: due time (big-endian microseconds), kind, msisdn, port id, generation.
 // Two timers with the same key are the same timer.
 std::string TimerKey(const npd::store::v1::TimerRecord& timer);
 
 // A consistent read view: everything committed before Store::Snapshot() returned and nothing
-// committed after. Thread-compatible (one user at a time); must not outlive its Store. Errors as for
-// Store reads.
+// committed after. Thread-compatible (one user at a time); must not outlive its Store. Errors as
+// for Store reads.
 class StoreSnapshot {
  public:
   virtual ~StoreSnapshot() = default;
@@ -117,10 +142,22 @@ class Store {
   virtual absl::StatusOr<std::vector<npd::store::v1::EventRecord>> ReadHistory(
       std::string_view msisdn, size_t max) = 0;
 
-  // Entries of the awaiting-confirmation index with after < routing_sequence <= up_to, ascending, at
-  // most max.
+  // Entries of the awaiting-confirmation index with after < routing_sequence <= up_to, ascending,
+  // at most max.
   virtual absl::StatusOr<std::vector<AwaitingEntry>> ReadAwaiting(uint64_t after, uint64_t up_to,
                                                                   size_t max) = 0;
+
+  virtual absl::StatusOr<std::optional<npd::store::v1::RefundRecord>> GetRefund(
+      std::string_view refund_id) = 0;
+  // Matching refund cases in ascending refund_id after query.after_refund_id, at most query.limit.
+  // With query.msisdn set only that number's cases are read (through the ports-by-msisdn index: a
+  // case's id is its port's id with "R" for "P"); otherwise every case from after_refund_id on.
+  virtual absl::StatusOr<RefundPage> ListRefunds(const RefundQuery& query) = 0;
+  // The outbox entry of one case, if any.
+  virtual absl::StatusOr<std::optional<npd::store::v1::OutboxRecord>> GetOutbox(
+      std::string_view refund_id) = 0;
+  // Every outbox entry, in refund_id order. Used once at start-up.
+  virtual absl::StatusOr<std::vector<npd::store::v1::OutboxRecord>> LoadOutbox() = 0;
 
   // Every timer in the index, ascending due time. Used once at start-up.
   virtual absl::StatusOr<std::vector<npd::store::v1::TimerRecord>> LoadTimers() = 0;
@@ -132,8 +169,9 @@ class Store {
   // Writes everything in `batch` atomically and durably (on disk before it returns, for the RocksDB
   // store). On error nothing of the batch is visible. Kinds are applied in this order, a later
   // write of the same key winning: numbers, ports, events, feed, prune_feed_below, timers_removed,
-  // timers_added, idempotency, cursors, counters, awaiting_removed, awaiting_added; so a timer (or
-  // awaiting entry) both removed and added in one batch ends up present.
+  // timers_added, idempotency, cursors, counters, awaiting_removed, awaiting_added, refunds,
+  // outbox_removed, outbox_put; so a timer (or awaiting or outbox entry) both removed and added in
+  // one batch ends up present.
   // A port's msisdn must never change (the msisdn index is only ever added to).
   virtual absl::Status Commit(const WriteSet& batch) = 0;
 

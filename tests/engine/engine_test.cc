@@ -56,6 +56,20 @@ class CountingStore final : public storage::Store {
                                                                    size_t max) override {
     return inner_->ReadAwaiting(after, up_to, max);
   }
+  absl::StatusOr<std::optional<npd::store::v1::RefundRecord>> GetRefund(
+      std::string_view r) override {
+    return inner_->GetRefund(r);
+  }
+  absl::StatusOr<storage::RefundPage> ListRefunds(const storage::RefundQuery& q) override {
+    return inner_->ListRefunds(q);
+  }
+  absl::StatusOr<std::optional<npd::store::v1::OutboxRecord>> GetOutbox(
+      std::string_view r) override {
+    return inner_->GetOutbox(r);
+  }
+  absl::StatusOr<std::vector<npd::store::v1::OutboxRecord>> LoadOutbox() override {
+    return inner_->LoadOutbox();
+  }
   absl::StatusOr<std::vector<npd::store::v1::TimerRecord>> LoadTimers() override {
     return inner_->LoadTimers();
   }

@@ -75,6 +75,16 @@ class OtherStore final : public Store {
   absl::StatusOr<std::vector<AwaitingEntry>> ReadAwaiting(uint64_t, uint64_t, size_t) override {
     return std::vector<AwaitingEntry>();
   }
+  absl::StatusOr<std::optional<npd::store::v1::RefundRecord>> GetRefund(std::string_view) override {
+    return std::nullopt;
+  }
+  absl::StatusOr<RefundPage> ListRefunds(const RefundQuery&) override { return RefundPage(); }
+  absl::StatusOr<std::optional<npd::store::v1::OutboxRecord>> GetOutbox(std::string_view) override {
+    return std::nullopt;
+  }
+  absl::StatusOr<std::vector<npd::store::v1::OutboxRecord>> LoadOutbox() override {
+    return std::vector<npd::store::v1::OutboxRecord>();
+  }
   absl::StatusOr<std::vector<npd::store::v1::TimerRecord>> LoadTimers() override {
     return std::vector<npd::store::v1::TimerRecord>();
   }
