@@ -86,18 +86,19 @@ Key DurationKey(const char* name, absl::Duration Config::*field) {
 // A duration between min and max (inclusive), e.g. retention no shorter than an hour.
 Key BoundedDurationKey(const char* name, absl::Duration min, absl::Duration max,
                        std::function<absl::Duration&(Config&)> field) {
-  return {name,
-          [=](std::string_view v, Config& c) {
-            absl::Duration d;
-            if (auto s = ParseDurationValue(v, d); !s.ok()) return s;
-            if (d < min || d > max) {
-              return absl::InvalidArgumentError(absl::StrCat(
-                  "must be between ", absl::FormatDuration(min), " and ", absl::FormatDuration(max)));
-            }
-            field(c) = d;
-            return absl::OkStatus();
-          },
-          [=](const Config& c) { return absl::FormatDuration(field(const_cast<Config&>(c))); }};
+  return {
+      name,
+      [=](std::string_view v, Config& c) {
+        absl::Duration d;
+        if (auto s = ParseDurationValue(v, d); !s.ok()) return s;
+        if (d < min || d > max) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "must be between ", absl::FormatDuration(min), " and ", absl::FormatDuration(max)));
+        }
+        field(c) = d;
+        return absl::OkStatus();
+      },
+      [=](const Config& c) { return absl::FormatDuration(field(const_cast<Config&>(c))); }};
 }
 
 Key PolicyDurationKey(const char* name, absl::Duration core::PortPolicy::*field) {
@@ -125,6 +126,44 @@ Key IntKey(const char* name, int64_t min, int64_t max, std::function<T&(Owner&)>
             return absl::OkStatus();
           },
           [=](const Config& c) { return absl::StrCat(field(const_cast<Config&>(c))); }};
+}
+
+Key RefundDurationKey(const char* name, absl::Duration min, absl::Duration max,
+                      absl::Duration core::RefundPolicy::*field) {
+  return BoundedDurationKey(
+      name, min, max, [field](Config& c) -> absl::Duration& { return c.refund_policy.*field; });
+}
+
+Key AddressKey(const char* name, std::string outbox::OutsideAddresses::*field) {
+  return {name,
+          [field](std::string_view v, Config& c) {
+            c.outside.*field = std::string(absl::StripAsciiWhitespace(Sv(v)));
+            return absl::OkStatus();
+          },
+          [field](const Config& c) { return c.outside.*field; }};
+}
+
+// "carrier=host:port, carrier/Province=host:port, *=host:port".
+absl::Status ParseBillingAddresses(std::string_view v, std::map<std::string, std::string>& out) {
+  std::map<std::string, std::string> parsed;
+  for (absl::string_view item : absl::StrSplit(Sv(v), ',', absl::SkipWhitespace())) {
+    std::vector<absl::string_view> kv = absl::StrSplit(item, absl::MaxSplits('=', 1));
+    if (kv.size() != 2 || absl::StripAsciiWhitespace(kv[0]).empty() ||
+        absl::StripAsciiWhitespace(kv[1]).empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "'", item, "' is not carrier=host:port (or carrier/Province=..., or *=...)"));
+    }
+    parsed[std::string(absl::StripAsciiWhitespace(kv[0]))] =
+        std::string(absl::StripAsciiWhitespace(kv[1]));
+  }
+  out = std::move(parsed);
+  return absl::OkStatus();
+}
+
+std::string DescribeBillingAddresses(const std::map<std::string, std::string>& addresses) {
+  std::string out;
+  for (const auto& [k, v] : addresses) absl::StrAppend(&out, out.empty() ? "" : ",", k, "=", v);
+  return out;
 }
 
 const std::vector<Key>& Keys() {
@@ -203,6 +242,30 @@ const std::vector<Key>& Keys() {
                          [](Config& c) -> absl::Duration& { return c.feed_prune.retention; }),
       BoundedDurationKey("feed.prune_interval", absl::Seconds(1), absl::Hours(24),
                          [](Config& c) -> absl::Duration& { return c.feed_prune.interval; }),
+      RefundDurationKey("refund.claim_window", absl::Hours(1), absl::Hours(24 * 3650),
+                        &core::RefundPolicy::claim_window),
+      RefundDurationKey("refund.payee_fix_grace", absl::ZeroDuration(), absl::Hours(24 * 365),
+                        &core::RefundPolicy::payee_fix_grace),
+      IntKey<int, Config>("refund.max_attempts", 1, 1000,
+                          [](Config& c) -> int& { return c.refund_policy.max_attempts; }),
+      RefundDurationKey("refund.retry_initial", absl::Milliseconds(10), absl::Hours(1),
+                        &core::RefundPolicy::retry_initial),
+      RefundDurationKey("refund.retry_max", absl::Milliseconds(10), absl::Hours(24),
+                        &core::RefundPolicy::retry_max),
+      RefundDurationKey("refund.poll_interval", absl::Milliseconds(10), absl::Hours(24),
+                        &core::RefundPolicy::poll_interval),
+      RefundDurationKey("refund.final_bill_wait", absl::Seconds(1), absl::Hours(24 * 365),
+                        &core::RefundPolicy::final_bill_wait),
+      BoundedDurationKey("refund.call_timeout", absl::Milliseconds(50), absl::Minutes(5),
+                         [](Config& c) -> absl::Duration& { return c.outside.call_timeout; }),
+      IntKey<size_t, Config>("refund.max_in_flight", 1, 10000,
+                             [](Config& c) -> size_t& { return c.dispatcher.max_in_flight; }),
+      {"refund.billing",
+       [](std::string_view v, Config& c) { return ParseBillingAddresses(v, c.outside.billing); },
+       [](const Config& c) { return DescribeBillingAddresses(c.outside.billing); }},
+      AddressKey("refund.payment", &outbox::OutsideAddresses::payment),
+      AddressKey("refund.settlement", &outbox::OutsideAddresses::settlement),
+      AddressKey("refund.sms", &outbox::OutsideAddresses::sms),
       {"log.level",
        [](std::string_view v, Config& c) {
          return ParseChoice(v, {"trace", "debug", "info", "warn", "error"}, c.log_level);
@@ -309,6 +372,9 @@ absl::StatusOr<Config> LoadConfig(const ConfigSources& sources) {
   if (config.listen.empty()) return absl::InvalidArgumentError("server.listen must not be empty");
   if (config.data_dir.empty()) {
     return absl::InvalidArgumentError("storage.data_dir must not be empty");
+  }
+  if (config.refund_policy.retry_initial > config.refund_policy.retry_max) {
+    return absl::InvalidArgumentError("refund.retry_initial must not exceed refund.retry_max");
   }
   return config;
 }

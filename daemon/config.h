@@ -13,6 +13,8 @@
 #include "daemon/core/policy.h"
 #include "daemon/engine/engine.h"
 #include "daemon/engine/feed_pruner.h"
+#include "daemon/outbox/grpc_outside_systems.h"
+#include "daemon/outbox/outbox_dispatcher.h"
 
 namespace npd {
 
@@ -41,6 +43,14 @@ struct Config {
   absl::Duration heartbeat_interval = absl::Seconds(20);
   // feed.retention, feed.prune_interval: see engine::FeedPruneOptions.
   engine::FeedPruneOptions feed_prune;
+  // refund.*: see core::RefundPolicy.
+  core::RefundPolicy refund_policy;
+  // refund.billing, refund.payment, refund.settlement, refund.sms, refund.call_timeout: where the
+  // outside systems of the refund saga are. Default: none configured (steps then fail and the case
+  // goes STUCK after its attempts, visibly).
+  outbox::OutsideAddresses outside;
+  // refund.max_in_flight: see outbox::DispatcherOptions.
+  outbox::DispatcherOptions dispatcher;
   // log.level: trace, debug, info, warn, error. Default: info.
   std::string log_level = "info";
   // log.format: text or json (one JSON object per line). Default: text.

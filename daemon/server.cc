@@ -111,12 +111,21 @@ absl::Status NpdServer::Start() {
   engine::EngineContext context{.plan = &*plan_,
                                 .hasher = &*hasher_,
                                 .policy = config_.policy,
+                                .refund_policy = config_.refund_policy,
                                 .carrier_ids = plan_->CarrierIds()};
   engine_ = std::make_unique<engine::Engine>(*store_, std::move(context), config_.engine, clock_);
   engine_->SetFeedListener([hub = hub_.get()](uint64_t head) { hub->Advance(head); });
+  outside_ = std::make_unique<outbox::GrpcOutsideSystems>(config_.outside);
+  dispatcher_ = std::make_unique<outbox::OutboxDispatcher>(*store_, *engine_, *outside_, clock_,
+                                                           config_.dispatcher);
+  engine_->SetOutboxListener(dispatcher_->Listener());
   if (auto s = engine_->Start(); !s.ok()) {
     Stop();
     return InPhase("engine", s);
+  }
+  if (auto s = dispatcher_->Start(); !s.ok()) {
+    Stop();
+    return InPhase("outbox", s);
   }
   hub_->Advance(engine_->FeedHead());
   pruner_ = std::make_unique<engine::FeedPruner>(*engine_, config_.feed_prune);
@@ -126,6 +135,7 @@ absl::Status NpdServer::Start() {
   numbers_ = std::make_unique<service::NumberService>(*plan_, *store_);
   feed_ = std::make_unique<service::FeedService>(*engine_, *store_, *hub_);
   audit_ = std::make_unique<service::AuditService>(*plan_, *store_);
+  refunds_ = std::make_unique<service::RefundService>(*engine_, *store_);
   // Links the health schema so reflection can describe grpc.health.v1.Health.
   (void)grpc::health::v1::HealthCheckRequest::descriptor();
   grpc::EnableDefaultHealthCheckService(true);
@@ -137,6 +147,7 @@ absl::Status NpdServer::Start() {
   builder.RegisterService(numbers_.get());
   builder.RegisterService(feed_.get());
   builder.RegisterService(audit_.get());
+  builder.RegisterService(refunds_.get());
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port == 0) {
     Stop();
@@ -159,11 +170,18 @@ void NpdServer::Stop() {
     server_->Wait();
     server_.reset();
   }
+  refunds_.reset();
   audit_.reset();
   feed_.reset();
   numbers_.reset();
   pruner_.reset();
   porting_.reset();
+  if (dispatcher_ != nullptr) {
+    spdlog::info("stopping: outbox (calls in flight finish)");
+    dispatcher_->Stop();
+    dispatcher_.reset();
+  }
+  outside_.reset();
   if (engine_ != nullptr) {
     spdlog::info("stopping: engine (writer drains, timers stop)");
     engine_->Stop();

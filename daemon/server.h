@@ -1,9 +1,10 @@
 // NpdServer: npd assembled from its parts, started in named phases and stopped in reverse
 // (architecture.md "Start and stop"):
-//   number plan -> identity secret -> storage -> engine (timers re-armed) -> feed pruner -> gRPC
-//   (health, reflection).
+//   number plan -> identity secret -> storage -> engine (timers re-armed) -> refund outbox
+//   dispatcher (stored entries re-loaded) -> feed pruner -> gRPC (health, reflection).
 // Stop: health NOT_SERVING -> feed streams end -> Server::Shutdown(drain deadline) -> feed pruner
-// stops -> writer drains and timers stop -> RocksDB closes. The daemon's main and in-process tests both use it.
+// stops -> outbox stops (calls in flight finish, results written) -> writer drains and timers
+// stop -> RocksDB closes. The daemon's main and in-process tests both use it.
 #ifndef NPD_DAEMON_SERVER_H_
 #define NPD_DAEMON_SERVER_H_
 
@@ -20,10 +21,13 @@
 #include "daemon/engine/clock.h"
 #include "daemon/engine/engine.h"
 #include "daemon/engine/feed_pruner.h"
+#include "daemon/outbox/grpc_outside_systems.h"
+#include "daemon/outbox/outbox_dispatcher.h"
 #include "daemon/service/audit_service.h"
 #include "daemon/service/feed_service.h"
 #include "daemon/service/number_service.h"
 #include "daemon/service/porting_service.h"
+#include "daemon/service/refund_service.h"
 #include "storage/store.h"
 
 namespace npd {
@@ -56,6 +60,9 @@ class NpdServer {
   std::unique_ptr<service::NumberService> numbers_;
   std::unique_ptr<service::FeedService> feed_;
   std::unique_ptr<service::AuditService> audit_;
+  std::unique_ptr<service::RefundService> refunds_;
+  std::unique_ptr<outbox::GrpcOutsideSystems> outside_;
+  std::unique_ptr<outbox::OutboxDispatcher> dispatcher_;
   std::unique_ptr<engine::FeedPruner> pruner_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;

@@ -161,10 +161,11 @@ absl::StatusOr<NumberPlan> NumberPlan::Parse(std::string_view carriers_csv,
           kLocalNetworksDoc, row.line,
           absl::StrCat("area code \"", area_code, "\" must be 3 or 4 digits starting with 0"));
     }
-    if (!plan.local_networks_.emplace(block, area_code).second) {
+    if (!plan.local_networks_.emplace(block, LocalNetwork{area_code, row.fields[1]}).second) {
       return CsvError(kLocalNetworksDoc, row.line, absl::StrCat("duplicate block ", block));
     }
     plan.area_codes_.insert(area_code);
+    plan.provinces_.insert(row.fields[1]);
   }
   return plan;
 }
@@ -197,13 +198,18 @@ absl::StatusOr<NumberFacts> NumberPlan::Describe(std::string_view msisdn) const 
   facts.portable = block->second.kind == BlockKind::kMobile;
   if (auto it = local_networks_.find(msisdn.substr(0, kLocalBlockLength));
       it != local_networks_.end()) {
-    facts.local_network = it->second;
+    facts.local_network = it->second.area_code;
+    facts.province = it->second.province;
   }
   return facts;
 }
 
 bool NumberPlan::IsLocalNetwork(std::string_view area_code) const {
   return area_codes_.contains(area_code);
+}
+
+bool NumberPlan::IsProvince(std::string_view province) const {
+  return provinces_.contains(province);
 }
 
 }  // namespace npd::core

@@ -1,8 +1,8 @@
-// The national number plan as npd needs it: the carrier set, which carrier holds each number block and
-// whether the block is portable, and the local network (area code) of each 7-digit block.
+// The national number plan as npd needs it: the carrier set, which carrier holds each number block
+// and whether the block is portable, and the local network (area code) of each 7-digit block.
 //
-// All of it is data (see data/README.md for the CSV formats), parsed from text so that core stays free of
-// I/O: the daemon reads the files and hands their contents to NumberPlan::Parse.
+// All of it is data (see data/README.md for the CSV formats), parsed from text so that core stays
+// free of I/O: the daemon reads the files and hands their contents to NumberPlan::Parse.
 #ifndef NPD_DAEMON_CORE_NUMBER_PLAN_H_
 #define NPD_DAEMON_CORE_NUMBER_PLAN_H_
 
@@ -30,11 +30,13 @@ enum class BlockKind { kMobile, kSatellite, kResale, kIot };
 // Everything the plan says about one number.
 struct NumberFacts {
   std::string msisdn;
-  std::string range_holder;   // carrier id holding the block
-  std::string block;          // the matching prefix (3 or 4 digits)
+  std::string range_holder;  // carrier id holding the block
+  std::string block;         // the matching prefix (3 or 4 digits)
   BlockKind kind = BlockKind::kMobile;
-  bool portable = true;       // kind == kMobile
-  std::string local_network;  // area code of the 7-digit block, empty when the plan does not list it
+  bool portable = true;  // kind == kMobile
+  std::string
+      local_network;     // area code of the 7-digit block, empty when the plan does not list it
+  std::string province;  // province of that block ("Beijing"), empty likewise
 };
 
 // Returns OK when msisdn is an 11-digit mainland mobile number: digits only, starting with '1'.
@@ -45,11 +47,12 @@ absl::Status ValidateMsisdn(std::string_view msisdn);
 class NumberPlan {
  public:
   // Parses the three CSV documents (formats in data/README.md; '#' starts a comment line, the first
-  // non-comment line is a header). Fails with INVALID_ARGUMENT naming the document and line when a row is
-  // malformed, a block names an unknown carrier, a prefix or 7-digit block is duplicated, or a 7-digit
-  // block is covered by no number block; naming the document when its header is missing or it lists no
-  // carrier.
-  static absl::StatusOr<NumberPlan> Parse(std::string_view carriers_csv, std::string_view blocks_csv,
+  // non-comment line is a header). Fails with INVALID_ARGUMENT naming the document and line when a
+  // row is malformed, a block names an unknown carrier, a prefix or 7-digit block is duplicated, or
+  // a 7-digit block is covered by no number block; naming the document when its header is missing
+  // or it lists no carrier.
+  static absl::StatusOr<NumberPlan> Parse(std::string_view carriers_csv,
+                                          std::string_view blocks_csv,
                                           std::string_view local_networks_csv);
 
   // Carriers in the order of the carriers document.
@@ -58,12 +61,15 @@ class NumberPlan {
   std::vector<std::string> CarrierIds() const;
   bool IsCarrier(std::string_view id) const;
 
-  // Facts of one number using the longest matching block prefix. INVALID_ARGUMENT when the number is
-  // malformed (ValidateMsisdn) or no block covers it ("number block 1xx is not in the number plan").
+  // Facts of one number using the longest matching block prefix. INVALID_ARGUMENT when the number
+  // is malformed (ValidateMsisdn) or no block covers it ("number block 1xx is not in the number
+  // plan").
   absl::StatusOr<NumberFacts> Describe(std::string_view msisdn) const;
 
   // True when some 7-digit block of the plan has this local network (area code).
   bool IsLocalNetwork(std::string_view area_code) const;
+  // True when some 7-digit block of the plan is in this province (as written in the plan).
+  bool IsProvince(std::string_view province) const;
 
  private:
   struct Block {
@@ -71,9 +77,14 @@ class NumberPlan {
     BlockKind kind;
   };
   std::vector<CarrierInfo> carriers_;
-  std::map<std::string, Block, std::less<>> blocks_;                  // prefix -> block
-  std::map<std::string, std::string, std::less<>> local_networks_;    // 7-digit prefix -> area code
-  std::set<std::string, std::less<>> area_codes_;                     // values of local_networks_
+  std::map<std::string, Block, std::less<>> blocks_;  // prefix -> block
+  struct LocalNetwork {
+    std::string area_code;
+    std::string province;
+  };
+  std::map<std::string, LocalNetwork, std::less<>> local_networks_;  // 7-digit prefix -> network
+  std::set<std::string, std::less<>> area_codes_;  // area codes of local_networks_
+  std::set<std::string, std::less<>> provinces_;   // provinces of local_networks_
 };
 
 }  // namespace npd::core

@@ -54,8 +54,6 @@ class RefundBuilder {
 std::string StepKey(const npd::v1::Refund& refund, std::string_view suffix);
 // FAILED_PRECONDITION "refund R is STATE: what".
 absl::Status RefundNotAllowed(const npd::v1::Refund& refund, std::string_view what);
-// "12.34 CNY" from fen, integer arithmetic.
-std::string FormatFen(int64_t fen);
 
 }  // namespace npd::core
 

@@ -38,6 +38,9 @@
 
 namespace npd::core {
 
+// The role the payment channel authenticates as; it may only report payout results.
+inline constexpr char kPaymentActor[] = "payment";
+
 // "R" + the 12 digits of the port id.
 std::string RefundIdForPort(const std::string& port_id);
 // True for CLOSED_PAID, CLOSED_NO_REFUND and CLOSED_EXPIRED.
@@ -166,6 +169,9 @@ struct RefundAmount {
   std::vector<npd::v1::RefundReason> reasons;
 };
 RefundAmount ComputeRefundable(const npd::v1::FinalBill& bill);
+
+// "12.34 CNY" (or "-2.50 CNY") from fen, integer arithmetic only.
+std::string FormatFen(int64_t fen);
 
 // Delay before attempt `attempts` + 1: retry_initial * 2^(attempts - 1), at most retry_max, scaled
 // into [1/2, 1] by jitter in [0, 1).

@@ -23,6 +23,7 @@ struct EngineContext {
   const core::NumberPlan* plan = nullptr;
   const core::IdentityHasher* hasher = nullptr;
   core::PortPolicy policy;
+  core::RefundPolicy refund_policy;
   std::vector<std::string> carrier_ids;  // sorted
 };
 
@@ -35,6 +36,22 @@ class Command {
   // Called exactly once on the writer thread: with Execute's error, or with the batch's commit
   // status.
   virtual void Finish(absl::Status status) = 0;
+};
+
+// A command from inside npd (a result of the outbox dispatcher, not a client request): Execute runs
+// `apply`, Finish hands the outcome to `done`.
+class InternalCommand final : public Command {
+ public:
+  using Apply = std::function<absl::Status(Txn&, const EngineContext&)>;
+  using Done = std::function<void(absl::Status)>;
+  InternalCommand(Apply apply, Done done) : apply_(std::move(apply)), done_(std::move(done)) {}
+
+  absl::Status Execute(Txn& txn, const EngineContext& ctx) override { return apply_(txn, ctx); }
+  void Finish(absl::Status status) override { done_(std::move(status)); }
+
+ private:
+  Apply apply_;
+  Done done_;
 };
 
 // The idempotency wrapper shared by every client request. Key: caller + request_id. Payload:

@@ -167,6 +167,18 @@ void Engine::RunBatch(std::deque<std::unique_ptr<Command>>& commands) {
     }
     if (!staged.timers_removed.empty()) timers_.Remove(std::move(staged.timers_removed));
     if (!staged.timers_added.empty()) timers_.Add(std::move(staged.timers_added));
+    if (!staged.outbox.empty() && outbox_listener_) {
+      std::vector<npd::store::v1::OutboxRecord> put;
+      std::vector<std::string> removed;
+      for (auto& [refund_id, entry] : staged.outbox) {
+        if (entry.has_value()) {
+          put.push_back(std::move(*entry));
+        } else {
+          removed.push_back(refund_id);
+        }
+      }
+      outbox_listener_(std::move(put), std::move(removed));
+    }
     if (feed_advanced) {
       feed_head_.store(counters_.last_feed_sequence(), std::memory_order_release);
       if (feed_listener_) feed_listener_(counters_.last_feed_sequence());

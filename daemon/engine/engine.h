@@ -16,6 +16,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "daemon/engine/clock.h"
@@ -56,14 +57,17 @@ class Engine {
   uint64_t FeedHead() const { return feed_head_.load(std::memory_order_acquire); }
   // Oldest committed feed sequence still kept (1 when nothing was pruned; head + 1 when all was).
   // Thread-safe.
-  uint64_t FirstRetainedSequence() const {
-    return first_retained_.load(std::memory_order_acquire);
-  }
+  uint64_t FirstRetainedSequence() const { return first_retained_.load(std::memory_order_acquire); }
   // A carrier's committed confirmed position (0 when none). Thread-safe.
   uint64_t ConfirmedPosition(const std::string& carrier) const;
   // Called on the writer thread after every commit that advanced the feed, with the new head. Set
   // before Start.
   void SetFeedListener(std::function<void(uint64_t head)> listener) { feed_listener_ = listener; }
+  // Called on the writer thread after every commit that changed outbox entries: the entries put and
+  // the refund ids whose entry was removed. Set before Start. Must not block.
+  using OutboxListener = std::function<void(std::vector<npd::store::v1::OutboxRecord> put,
+                                            std::vector<std::string> removed)>;
+  void SetOutboxListener(OutboxListener listener) { outbox_listener_ = std::move(listener); }
 
   const EngineContext& context() const { return context_; }
 
@@ -78,6 +82,7 @@ class Engine {
   const Clock& clock_;
   TimerScheduler timers_;
   std::function<void(uint64_t)> feed_listener_;
+  OutboxListener outbox_listener_;
 
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;

@@ -10,6 +10,7 @@
 #include "daemon/core/auth_code_rules.h"
 #include "daemon/core/port_machine.h"
 #include "daemon/core/time_convert.h"
+#include "daemon/engine/refund_handlers.h"
 
 namespace npd::engine {
 namespace {
@@ -47,10 +48,10 @@ TimerRecord PortTimer(npd::store::v1::TimerKind kind, const npd::v1::Port& port,
 }
 
 // Stores a transition: the port, the number, events, timers, the routing change and the
-// awaiting-confirmation index. Timers that can no longer fire usefully are removed from the index so
-// it holds only live work: the donor-deadline and stale timers once the port left PENDING_DONOR, the
-// cutover timer once it left SCHEDULED or DISCONNECT_PENDING, the ack deadline once it left CUTOVER
-// (removing a timer that already fired is harmless).
+// awaiting-confirmation index. Timers that can no longer fire usefully are removed from the index
+// so it holds only live work: the donor-deadline and stale timers once the port left PENDING_DONOR,
+// the cutover timer once it left SCHEDULED or DISCONNECT_PENDING, the ack deadline once it left
+// CUTOVER (removing a timer that already fired is harmless).
 void StageTransition(Txn& txn, const EngineContext& ctx, PortRecord record,
                      core::PortTransition transition, std::string_view actor,
                      std::string_view request_id) {
@@ -98,6 +99,11 @@ void StageTransition(Txn& txn, const EngineContext& ctx, PortRecord record,
   StageEvents(txn, port.msisdn(), port.port_id(), transition.events, actor, request_id);
   txn.PutNumber(number);
   txn.PutPort(record);
+  // Every completed port (not a number return) gets its balance-refund case in the same commit.
+  if (to == npd::v1::PORT_STATE_COMPLETED && from != to &&
+      port.kind() != npd::v1::PORT_KIND_NUMBER_RETURN) {
+    OpenRefundForPort(txn, ctx, record);
+  }
 }
 
 // Loads a port and its number for a command on an existing port.
@@ -307,6 +313,9 @@ absl::Status HandleTimer(Txn& txn, const EngineContext& ctx, const TimerRecord& 
       break;
     case npd::store::v1::TIMER_KIND_STALE:
       s = ApplyAndStage(txn, ctx, timer.port_id(), core::StaleDue{}, core::kNpdActor, "", nullptr);
+      break;
+    case npd::store::v1::TIMER_KIND_CLAIM_EXPIRY:
+      s = HandleClaimExpiry(txn, ctx, timer.port_id());
       break;
     case npd::store::v1::TIMER_KIND_ACK_DEADLINE:
       s = ApplyAndStage(txn, ctx, timer.port_id(),

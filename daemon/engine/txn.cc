@@ -33,13 +33,22 @@ storage::WriteSet Staged::ToWriteSet() const {
     ws.awaiting_added.push_back(storage::AwaitingEntry{sequence, port_id});
   }
   ws.prune_feed_below = prune_feed_below;
+  for (const auto& [_, r] : refunds) ws.refunds.push_back(r);
+  for (const auto& [refund_id, entry] : outbox) {
+    if (entry.has_value()) {
+      ws.outbox_put.push_back(*entry);
+    } else {
+      ws.outbox_removed.push_back(refund_id);
+    }
+  }
   return ws;
 }
 
 bool Staged::HasWrites() const {
   return !numbers.empty() || !ports.empty() || !idempotency.empty() || !cursors.empty() ||
          !events.empty() || !feed.empty() || !timers_added.empty() || !timers_removed.empty() ||
-         !awaiting_added.empty() || !awaiting_removed.empty() || prune_feed_below.has_value();
+         !awaiting_added.empty() || !awaiting_removed.empty() || prune_feed_below.has_value() ||
+         !refunds.empty() || !outbox.empty();
 }
 
 Txn::Txn(storage::Store& store, const Staged& parent,
@@ -87,10 +96,11 @@ absl::StatusOr<std::vector<npd::v1::RoutingChange>> Txn::ReadFeedRange(uint64_t 
 }
 
 absl::StatusOr<std::vector<storage::AwaitingEntry>> Txn::ReadAwaiting(uint64_t after,
-                                                                     uint64_t up_to, size_t max) {
+                                                                      uint64_t up_to, size_t max) {
   // Staged removals may hide stored entries: read that many more so `max` survive them.
   const size_t hidden = parent_.awaiting_removed.size() + staged_.awaiting_removed.size();
-  auto stored = store_.ReadAwaiting(after, up_to, max > SIZE_MAX - hidden ? SIZE_MAX : max + hidden);
+  auto stored =
+      store_.ReadAwaiting(after, up_to, max > SIZE_MAX - hidden ? SIZE_MAX : max + hidden);
   if (!stored.ok()) return stored.status();
   std::map<uint64_t, std::string> merged;
   for (auto& entry : *stored) merged[entry.routing_sequence] = std::move(entry.port_id);
@@ -107,6 +117,32 @@ absl::StatusOr<std::vector<storage::AwaitingEntry>> Txn::ReadAwaiting(uint64_t a
     out.push_back({sequence, std::move(port_id)});
   }
   return out;
+}
+
+absl::StatusOr<std::optional<npd::store::v1::RefundRecord>> Txn::GetRefund(
+    std::string_view refund_id) {
+  if (auto it = staged_.refunds.find(refund_id); it != staged_.refunds.end()) return it->second;
+  if (auto it = parent_.refunds.find(refund_id); it != parent_.refunds.end()) return it->second;
+  return store_.GetRefund(refund_id);
+}
+
+absl::StatusOr<std::optional<npd::store::v1::OutboxRecord>> Txn::GetOutbox(
+    std::string_view refund_id) {
+  if (auto it = staged_.outbox.find(refund_id); it != staged_.outbox.end()) return it->second;
+  if (auto it = parent_.outbox.find(refund_id); it != parent_.outbox.end()) return it->second;
+  return store_.GetOutbox(refund_id);
+}
+
+void Txn::PutRefund(const npd::store::v1::RefundRecord& refund) {
+  staged_.refunds[refund.refund().refund_id()] = refund;
+}
+
+void Txn::PutOutbox(const npd::store::v1::OutboxRecord& entry) {
+  staged_.outbox[entry.refund_id()] = entry;
+}
+
+void Txn::RemoveOutbox(std::string_view refund_id) {
+  staged_.outbox[std::string(refund_id)] = std::nullopt;
 }
 
 uint64_t Txn::Cursor(std::string_view carrier) const {
@@ -207,6 +243,8 @@ void Txn::MergeInto(Staged& batch) && {
     batch.awaiting_removed.erase(sequence);
     batch.awaiting_added[sequence] = std::move(port_id);
   }
+  for (auto& [k, v] : staged_.refunds) batch.refunds[k] = std::move(v);
+  for (auto& [k, v] : staged_.outbox) batch.outbox[k] = std::move(v);
   batch.counters = staged_.counters;
   if (staged_.prune_feed_below.has_value()) batch.prune_feed_below = staged_.prune_feed_below;
 }

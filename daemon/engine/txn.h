@@ -42,6 +42,9 @@ struct Staged {
   std::set<uint64_t> awaiting_removed;
   npd::store::v1::Counters counters;
   std::optional<uint64_t> prune_feed_below;  // see storage::WriteSet
+  std::map<std::string, npd::store::v1::RefundRecord, std::less<>> refunds;
+  // Outbox entries by refund id: a record is a put, nullopt a removal.
+  std::map<std::string, std::optional<npd::store::v1::OutboxRecord>, std::less<>> outbox;
 
   // The WriteSet for Store::Commit.
   storage::WriteSet ToWriteSet() const;
@@ -62,6 +65,8 @@ class Txn {
   absl::StatusOr<std::optional<npd::store::v1::PortRecord>> GetPort(std::string_view port_id);
   absl::StatusOr<std::optional<npd::store::v1::IdempotencyRecord>> GetIdempotency(
       std::string_view key);
+  absl::StatusOr<std::optional<npd::store::v1::RefundRecord>> GetRefund(std::string_view refund_id);
+  absl::StatusOr<std::optional<npd::store::v1::OutboxRecord>> GetOutbox(std::string_view refund_id);
   uint64_t Cursor(std::string_view carrier) const;
   uint64_t FeedHead() const { return staged_.counters.last_feed_sequence(); }
   // Feed entries with first <= sequence <= last, committed or staged, ascending (pruned ones are
@@ -72,6 +77,9 @@ class Txn {
   absl::StatusOr<std::vector<storage::AwaitingEntry>> ReadAwaiting(uint64_t after, uint64_t up_to,
                                                                    size_t max = SIZE_MAX);
 
+  void PutRefund(const npd::store::v1::RefundRecord& refund);
+  void PutOutbox(const npd::store::v1::OutboxRecord& entry);
+  void RemoveOutbox(std::string_view refund_id);
   void PutNumber(const npd::store::v1::NumberRecord& number);
   void PutPort(const npd::store::v1::PortRecord& port);
   void PutIdempotency(std::string key, npd::store::v1::IdempotencyRecord record);

@@ -10,16 +10,20 @@
 
 #include "absl/status/statusor.h"
 #include "daemon/core/number_plan.h"
+#include "daemon/core/refund_machine.h"
 
 namespace npd::service {
 
 inline constexpr char kCallerHeader[] = "x-npd-caller";
 inline constexpr char kOperatorRole[] = "operator";
+using core::kPaymentActor;  // the payment channel's role
 
-// The caller's role: a carrier id of the plan, or "operator". UNAUTHENTICATED when the header is
-// missing, repeated or names no known role.
+// The caller's role: a carrier id of the plan, or "operator"; "payment" (the payment channel) only
+// where `allow_payment` is true (RefundService.ReportPayoutResult). UNAUTHENTICATED when the header
+// is missing, repeated or names no role accepted here.
 absl::StatusOr<std::string> AuthenticateCaller(const grpc::CallbackServerContext& context,
-                                               const core::NumberPlan& plan);
+                                               const core::NumberPlan& plan,
+                                               bool allow_payment = false);
 
 }  // namespace npd::service
 

@@ -21,9 +21,10 @@ grpc::ServerUnaryReactor* RunMutation(
     engine::Engine& engine, grpc::CallbackServerContext* context, const Req& request,
     Resp* response, const char* method, absl::Status validation,
     typename engine::RequestCommand<Req, Resp>::Handler handler,
-    typename engine::RequestCommand<Req, Resp>::Redactor redactor = nullptr) {
+    typename engine::RequestCommand<Req, Resp>::Redactor redactor = nullptr,
+    bool allow_payment = false) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  auto caller = AuthenticateCaller(*context, *engine.context().plan);
+  auto caller = AuthenticateCaller(*context, *engine.context().plan, allow_payment);
   if (!caller.ok()) {
     reactor->Finish(ToGrpcStatus(caller.status()));
     return reactor;

@@ -1,0 +1,57 @@
+// OutsideSystems over gRPC (the services of proto/npd/ext/v1), with one channel per address and a
+// deadline on every call. Any non-OK status, including DEADLINE_EXCEEDED, is an unknown outcome
+// (StepOutcome::kRetryable); the saga decides what that means for money (query before re-paying).
+#ifndef NPD_DAEMON_OUTBOX_GRPC_OUTSIDE_SYSTEMS_H_
+#define NPD_DAEMON_OUTBOX_GRPC_OUTSIDE_SYSTEMS_H_
+
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include <grpcpp/channel.h>
+
+#include "absl/time/time.h"
+#include "daemon/outbox/outside_systems.h"
+
+namespace npd::outbox {
+
+struct OutsideAddresses {
+  // Billing by donor carrier id ("cmcc"), or by "carrier/Province" ("cmcc/Guangdong") which wins
+  // for cases of that home province, or "*" for every carrier not listed.
+  std::map<std::string, std::string> billing;
+  std::string payment;
+  std::string settlement;
+  std::string sms;
+  // Deadline of every call. Default: 5 s.
+  absl::Duration call_timeout = absl::Seconds(5);
+};
+
+class GrpcOutsideSystems final : public OutsideSystems {
+ public:
+  explicit GrpcOutsideSystems(OutsideAddresses addresses);
+  ~GrpcOutsideSystems() override;
+
+  void Call(const npd::store::v1::RefundRecord& refund, const npd::store::v1::OutboxRecord& entry,
+            bool pay, Done done) override;
+  void Drain() override;
+
+  // The billing address of a case, or empty when none is configured.
+  std::string BillingAddress(const npd::v1::Refund& refund) const;
+
+ private:
+  std::shared_ptr<grpc::Channel> ChannelTo(const std::string& address);
+  // Counts a call in, and returns the wrapper that counts it out after `done`.
+  Done Track(Done done);
+
+  const OutsideAddresses addresses_;
+  std::mutex mu_;
+  std::map<std::string, std::shared_ptr<grpc::Channel>> channels_;  // guarded by mu_
+  int outstanding_ = 0;                                             // guarded by mu_
+  std::condition_variable drained_;
+};
+
+}  // namespace npd::outbox
+
+#endif  // NPD_DAEMON_OUTBOX_GRPC_OUTSIDE_SYSTEMS_H_
