@@ -115,7 +115,7 @@ void AddIdentityOptions(CLI::App& command, IdentityArgs& args, const std::string
       ->required()
       ->type_name("TYPE")
       ->check(IdTypeCheck());
-  command.add_option("--id", args.id_number, "Document number of " + whose)
+  command.add_option("--id,--id-number", args.id_number, "Document number of " + whose)
       ->required()
       ->type_name("NUMBER");
 }

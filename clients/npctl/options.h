@@ -48,8 +48,8 @@ struct IdentityArgs {
   std::string id_number;
 };
 
-// Adds the required --name, --id-type and --id options to `command`; `whose` says whose identity it
-// is in the help ("the registered holder").
+// Adds the required --name, --id-type and --id (also spelled --id-number) options to `command`;
+// `whose` says whose identity it is in the help ("the registered holder").
 void AddIdentityOptions(CLI::App& command, IdentityArgs& args, const std::string& whose);
 
 // The Identity message for `args`. Throws UsageError for an unknown id type.
