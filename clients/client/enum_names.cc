@@ -24,6 +24,17 @@ Spelling ReasonSpelling() { return {npd::v1::ReasonCode_descriptor(), "REASON_CO
 Spelling StateSpelling() { return {npd::v1::PortState_descriptor(), "PORT_STATE_", false}; }
 Spelling IdTypeSpelling() { return {npd::v1::IdType_descriptor(), "ID_TYPE_", true}; }
 Spelling ChannelSpelling() { return {npd::v1::Channel_descriptor(), "CHANNEL_", true}; }
+Spelling RefundReasonSpelling() {
+  return {npd::v1::RefundReason_descriptor(), "REFUND_REASON_", false};
+}
+Spelling RefundStateSpelling() {
+  return {npd::v1::RefundState_descriptor(), "REFUND_STATE_", false};
+}
+Spelling RefundStepSpelling() { return {npd::v1::RefundStep_descriptor(), "REFUND_STEP_", false}; }
+Spelling ClaimChannelSpelling() {
+  return {npd::v1::ClaimChannel_descriptor(), "CLAIM_CHANNEL_", true};
+}
+Spelling PayeeKindSpelling() { return {npd::v1::PayeeKind_descriptor(), "PAYEE_KIND_", true}; }
 
 // Upper case with '_' for '-', surrounding spaces removed: the form names are compared in.
 std::string Canonical(std::string_view text) {
@@ -86,6 +97,17 @@ std::string ReasonName(npd::v1::ReasonCode reason) { return NameOf(ReasonSpellin
 std::string PortStateName(npd::v1::PortState state) { return NameOf(StateSpelling(), state); }
 std::string IdTypeName(npd::v1::IdType id_type) { return NameOf(IdTypeSpelling(), id_type); }
 std::string ChannelName(npd::v1::Channel channel) { return NameOf(ChannelSpelling(), channel); }
+std::string RefundReasonName(npd::v1::RefundReason reason) {
+  return NameOf(RefundReasonSpelling(), reason);
+}
+std::string RefundStateName(npd::v1::RefundState state) {
+  return NameOf(RefundStateSpelling(), state);
+}
+std::string RefundStepName(npd::v1::RefundStep step) { return NameOf(RefundStepSpelling(), step); }
+std::string ClaimChannelName(npd::v1::ClaimChannel channel) {
+  return NameOf(ClaimChannelSpelling(), channel);
+}
+std::string PayeeKindName(npd::v1::PayeeKind kind) { return NameOf(PayeeKindSpelling(), kind); }
 
 std::optional<npd::v1::ReasonCode> ParseReason(std::string_view text) {
   const std::optional<int> number = Parse(ReasonSpelling(), text, /*code_heads=*/true);
@@ -111,9 +133,30 @@ std::optional<npd::v1::Channel> ParseChannel(std::string_view text) {
   return static_cast<npd::v1::Channel>(*number);
 }
 
+std::optional<npd::v1::RefundState> ParseRefundState(std::string_view text) {
+  const std::optional<int> number = Parse(RefundStateSpelling(), text, /*code_heads=*/false);
+  if (!number) return std::nullopt;
+  return static_cast<npd::v1::RefundState>(*number);
+}
+
+std::optional<npd::v1::ClaimChannel> ParseClaimChannel(std::string_view text) {
+  const std::optional<int> number = Parse(ClaimChannelSpelling(), text, /*code_heads=*/false);
+  if (!number) return std::nullopt;
+  return static_cast<npd::v1::ClaimChannel>(*number);
+}
+
+std::optional<npd::v1::PayeeKind> ParsePayeeKind(std::string_view text) {
+  const std::optional<int> number = Parse(PayeeKindSpelling(), text, /*code_heads=*/false);
+  if (!number) return std::nullopt;
+  return static_cast<npd::v1::PayeeKind>(*number);
+}
+
 std::vector<std::string> ReasonNames() { return Names(ReasonSpelling()); }
 std::vector<std::string> PortStateNames() { return Names(StateSpelling()); }
 std::vector<std::string> IdTypeNames() { return Names(IdTypeSpelling()); }
 std::vector<std::string> ChannelNames() { return Names(ChannelSpelling()); }
+std::vector<std::string> RefundStateNames() { return Names(RefundStateSpelling()); }
+std::vector<std::string> ClaimChannelNames() { return Names(ClaimChannelSpelling()); }
+std::vector<std::string> PayeeKindNames() { return Names(PayeeKindSpelling()); }
 
 }  // namespace npd::client

@@ -13,6 +13,8 @@ namespace {
 constexpr size_t kLabelWidth = 23;
 // Width the state column of listings is padded to; fits the longest state, "DISCONNECT_PENDING".
 constexpr size_t kStateWidth = 18;
+// The same for refund listings; fits "CLOSED_NO_REFUND", "PAYOUT_REQUESTED", "AWAIT_FINAL_BILL".
+constexpr size_t kRefundStateWidth = 16;
 
 void AddLine(std::string& out, const std::string& label, const std::string& value) {
   out += "  ";
@@ -26,6 +28,63 @@ std::string OrDash(const std::string& value) { return value.empty() ? "-" : valu
 
 std::string Listed(const google::protobuf::RepeatedPtrField<std::string>& items) {
   return items.empty() ? "-" : absl::StrJoin(items, ", ");
+}
+
+std::string Padded(std::string text, size_t width) {
+  if (text.size() < width) text.append(width - text.size(), ' ');
+  return text;
+}
+
+std::string RefundReasons(const google::protobuf::RepeatedField<int>& reasons) {
+  std::vector<std::string> names;
+  for (int reason : reasons) {
+    names.push_back(RefundReasonName(static_cast<npd::v1::RefundReason>(reason)));
+  }
+  return absl::StrJoin(names, ", ");
+}
+
+std::string Attempts(int32_t attempts) {
+  return std::to_string(attempts) + (attempts == 1 ? " attempt" : " attempts");
+}
+
+void AddFinalBill(std::string& out, const npd::v1::Refund& refund) {
+  const npd::v1::FinalBill& bill = refund.final_bill();
+  AddLine(
+      out, "final bill",
+      OrDash(bill.bill_id()) +
+          (bill.has_produced_at() ? " (produced " + ShanghaiTime(bill.produced_at()) + ")" : ""));
+  AddLine(out, "cash balance", YuanText(bill.cash_balance_fen()));
+  AddLine(out, "non-refundable", YuanText(bill.non_refundable_fen()));
+  AddLine(out, "third-party top-ups", YuanText(bill.third_party_topup_fen()));
+  AddLine(out, "final charges", YuanText(bill.final_charges_fen()));
+  AddLine(out, "refundable", YuanText(refund.refundable_fen()));
+}
+
+void AddClaim(std::string& out, const npd::v1::RefundClaim& claim) {
+  std::string text = ClaimChannelName(claim.channel()) + " in " + OrDash(claim.claim_province());
+  if (claim.has_claimed_at()) text += " at " + ShanghaiTime(claim.claimed_at());
+  if (!claim.request_id().empty()) text += " (request " + claim.request_id() + ")";
+  AddLine(out, "claim", text);
+  AddLine(out, "payee",
+          PayeeKindName(claim.payee_kind()) + " ending " + OrDash(claim.payee_last4()));
+}
+
+void AddPendingStep(std::string& out, const npd::v1::RefundStepStatus& pending) {
+  std::string text = RefundStepName(pending.step()) + ", " + Attempts(pending.attempts());
+  if (pending.has_next_attempt_at()) {
+    text += ", next attempt " + ShanghaiTime(pending.next_attempt_at());
+  }
+  AddLine(out, "pending step", text);
+  if (!pending.idempotency_key().empty()) AddLine(out, "step key", pending.idempotency_key());
+  if (!pending.last_error().empty()) AddLine(out, "step last error", pending.last_error());
+}
+
+void AddStuck(std::string& out, const npd::v1::RefundStuck& stuck) {
+  std::string text = RefundStepName(stuck.step()) + " in " + RefundStateName(stuck.from_state());
+  if (stuck.has_since()) text += " since " + ShanghaiTime(stuck.since());
+  text += ", " + Attempts(stuck.attempts());
+  AddLine(out, "stuck", text);
+  if (!stuck.last_error().empty()) AddLine(out, "stuck error", stuck.last_error());
 }
 
 }  // namespace
@@ -135,6 +194,86 @@ std::string ChangeLine(const npd::v1::RoutingChange& change) {
   if (!change.port_id().empty()) line += " (port " + change.port_id() + ")";
   if (change.has_effective_at()) line += " at " + ShanghaiTime(change.effective_at());
   return line;
+}
+
+std::string YuanText(int64_t fen) {
+  // Unsigned, so that the magnitude of INT64_MIN is representable.
+  const uint64_t magnitude =
+      fen < 0 ? uint64_t{0} - static_cast<uint64_t>(fen) : static_cast<uint64_t>(fen);
+  const uint64_t cents = magnitude % 100;
+  return (fen < 0 ? "-" : "") + std::to_string(magnitude / 100) + (cents < 10 ? ".0" : ".") +
+         std::to_string(cents) + " CNY";
+}
+
+std::string RefundRefusalText(const npd::v1::RefundRefusal& refusal) {
+  std::string text =
+      refusal.reasons().empty() ? "no reason given" : RefundReasons(refusal.reasons());
+  if (!refusal.text().empty()) text += " — " + refusal.text();
+  return text;
+}
+
+std::string RefundBlock(const npd::v1::Refund& refund) {
+  std::string out = "refund " + refund.refund_id() + "\n";
+  AddLine(out, "port", OrDash(refund.port_id()));
+  AddLine(out, "msisdn", refund.msisdn());
+  AddLine(out, "state", RefundStateName(refund.state()));
+  AddLine(out, "donor -> recipient", OrDash(refund.donor()) + " -> " + OrDash(refund.recipient()));
+  AddLine(out, "home province", OrDash(refund.home_province()));
+  if (!refund.reasons().empty()) AddLine(out, "reasons", RefundReasons(refund.reasons()));
+  if (refund.has_final_bill()) AddFinalBill(out, refund);
+  if (refund.arrears_fen() != 0) AddLine(out, "arrears", YuanText(refund.arrears_fen()));
+  if (refund.has_claim_deadline_at()) {
+    AddLine(out, "claim deadline", ShanghaiTime(refund.claim_deadline_at()));
+  }
+  if (refund.has_claim()) AddClaim(out, refund.claim());
+  if (refund.payout_generation() != 0 || !refund.payout_key().empty()) {
+    std::string payout =
+        "#" + std::to_string(refund.payout_generation()) + " " + OrDash(refund.payout_key());
+    if (!refund.payout_reference().empty()) {
+      payout += " (reference " + refund.payout_reference() + ")";
+    }
+    AddLine(out, "payout", payout);
+  }
+  if (refund.paid_fen() != 0) AddLine(out, "paid", YuanText(refund.paid_fen()));
+  if (!refund.settlement_reference().empty()) {
+    AddLine(out, "settlement", refund.settlement_reference());
+  }
+  if (refund.has_pending_step() &&
+      refund.pending_step().step() != npd::v1::REFUND_STEP_UNSPECIFIED) {
+    AddPendingStep(out, refund.pending_step());
+  }
+  if (refund.has_stuck()) AddStuck(out, refund.stuck());
+  if (refund.refused_claims() != 0) {
+    AddLine(out, "refused claims", std::to_string(refund.refused_claims()));
+  }
+  if (refund.has_opened_at()) AddLine(out, "opened", ShanghaiTime(refund.opened_at()));
+  if (refund.has_updated_at()) AddLine(out, "updated", ShanghaiTime(refund.updated_at()));
+  if (refund.has_closed_at()) AddLine(out, "closed", ShanghaiTime(refund.closed_at()));
+  return out;
+}
+
+std::string RefundLine(const npd::v1::Refund& refund) {
+  std::string line = refund.refund_id() + "  " + refund.msisdn() + "  " +
+                     Padded(RefundStateName(refund.state()), kRefundStateWidth) + "  " +
+                     OrDash(refund.donor()) + " -> " + OrDash(refund.recipient()) + "  " +
+                     (refund.has_final_bill() ? YuanText(refund.refundable_fen()) : "-");
+  if (refund.has_opened_at()) line += "  " + ShanghaiTime(refund.opened_at());
+  return line;
+}
+
+std::string ClaimText(const npd::v1::ClaimRefundResponse& response) {
+  std::string out = response.accepted()
+                        ? "claim accepted\n"
+                        : "claim refused: " + RefundRefusalText(response.refusal()) + "\n";
+  if (response.has_refund()) out += RefundBlock(response.refund());
+  return out;
+}
+
+std::string FinalBillReportText(const npd::v1::ReportFinalBillResponse& response) {
+  std::string out =
+      response.applied() ? "final bill applied\n" : "final bill already applied; nothing changed\n";
+  if (response.has_refund()) out += RefundBlock(response.refund());
+  return out;
 }
 
 }  // namespace npd::client

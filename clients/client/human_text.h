@@ -1,9 +1,11 @@
 // Human-readable text for npd's API messages, as npctl prints it and as simulators and tools log
 // it. Times are shown in Asia/Shanghai (UTC+8, no daylight saving) as ISO 8601 with "+08:00"; enum
-// names without their type prefix. Pure functions of their arguments; thread-safe.
+// names without their type prefix; money as yuan with two decimals ("12.34 CNY"). Pure functions of
+// their arguments; thread-safe.
 #ifndef NPD_CLIENTS_CLIENT_HUMAN_TEXT_H_
 #define NPD_CLIENTS_CLIENT_HUMAN_TEXT_H_
 
+#include <cstdint>
 #include <string>
 
 #include <google/protobuf/timestamp.pb.h>
@@ -11,6 +13,7 @@
 #include "npd/v1/common.pb.h"
 #include "npd/v1/number.pb.h"
 #include "npd/v1/porting.pb.h"
+#include "npd/v1/refund.pb.h"
 
 namespace npd::client {
 
@@ -38,6 +41,33 @@ std::string NumberBlock(const npd::v1::NumberInfo& number);
 
 // "#12 13800138000 cmcc -> cucc (port P000000000001) at <time>"; a number return is marked as such.
 std::string ChangeLine(const npd::v1::RoutingChange& change);
+
+// An amount of integer fen as yuan with exactly two decimals: 1234 -> "12.34 CNY", 5 -> "0.05 CNY",
+// -250 -> "-2.50 CNY". Integer arithmetic only, exact for every int64_t including the minimum.
+std::string YuanText(int64_t fen);
+
+// "F05_IDENTITY_MISMATCH, F07_CLAIM_EXPIRED — <text>"; the text is left out when empty.
+std::string RefundRefusalText(const npd::v1::RefundRefusal& refusal);
+
+// A block of "label  value" lines, newline-terminated: id, port, number, state, donor -> recipient,
+// home province, reasons, the final bill and the amounts (once the bill is known), claim deadline,
+// the claim (payee by its last four characters), payout and settlement, the pending outbox step
+// (attempts, next attempt, last error), why it is stuck, refused claims, and the times that are
+// set.
+std::string RefundBlock(const npd::v1::Refund& refund);
+
+// One line per case for listings:
+// "R000000000001  13800138000  AWAIT_CLAIM       cmcc -> cucc  82.00 CNY  <opened>"; the amount is
+// "-" until the final bill is known.
+std::string RefundLine(const npd::v1::Refund& refund);
+
+// A claim's answer: "claim accepted" or "claim refused: <RefundRefusalText>", then the case's
+// RefundBlock when the response carries it.
+std::string ClaimText(const npd::v1::ClaimRefundResponse& response);
+
+// "final bill applied" or "final bill already applied; nothing changed", then the case's
+// RefundBlock.
+std::string FinalBillReportText(const npd::v1::ReportFinalBillResponse& response);
 
 }  // namespace npd::client
 

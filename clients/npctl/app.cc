@@ -15,7 +15,8 @@ constexpr char kDescription[] =
     "npctl: command-line client of npd, the number-portability transaction daemon.\n"
     "Plays a carrier (--as cmcc|cucc|ctcc|<carrier id>) or the operator (--as operator):\n"
     "issue authorisation codes, submit, answer and cancel ports, look numbers up, watch\n"
-    "and confirm the routing change feed, download a snapshot and audit routing data.";
+    "and confirm the routing change feed, download a snapshot, audit routing data, and\n"
+    "read, claim and re-drive balance refunds.";
 
 constexpr char kFooter[] =
     "Exit status: 0 success (a refusal by rule is a normal answer), 1 rpc error or npd\n"
@@ -83,6 +84,7 @@ int Run(int argc, char** argv) {
   AddNumberCommands(app, session, action);
   AddFeedCommands(app, session, action);
   AddAuditCommand(app, session, action);
+  AddRefundCommands(app, session, action);
 
   try {
     app.parse(argc, argv);

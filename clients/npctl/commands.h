@@ -22,6 +22,8 @@ void AddFeedCommands(CLI::App& app, Session& session, Action& action);
 void AddFeedSnapshotCommand(CLI::App& feed, Session& session, Action& action);
 // `audit`: compare a carrier's routing entries with npd's (AuditService).
 void AddAuditCommand(CLI::App& app, Session& session, Action& action);
+// `refund get|list|claim|redrive|report-bill`: balance refund cases (RefundService).
+void AddRefundCommands(CLI::App& app, Session& session, Action& action);
 
 }  // namespace npd::npctl
 

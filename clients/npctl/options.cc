@@ -3,6 +3,7 @@
 #include <optional>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
 #include "clients/client/enum_names.h"
 #include "clients/npctl/session.h"
@@ -24,6 +25,18 @@ CLI::Validator Check(const std::string& what, std::optional<Enum> (*parse)(std::
       },
       "", what);
 }
+
+// The amount `text` names in fen, or nullopt for anything but decimal digits within int64_t.
+std::optional<int64_t> ParseFen(const std::string& text) {
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
+  int64_t fen = 0;
+  if (!absl::SimpleAtoi(text, &fen)) return std::nullopt;  // too large
+  return fen;
+}
+
+constexpr char kFenExpected[] =
+    "' is not an amount in fen: a whole number >= 0 of decimal digits, e.g. 1234 for 12.34 CNY";
 
 template <typename Enum>
 Enum Convert(const std::string& what, const std::string& text,
@@ -47,6 +60,22 @@ CLI::Validator PortStateCheck() {
 CLI::Validator ChannelCheck() {
   return Check("channel", &client::ParseChannel, &client::ChannelNames);
 }
+CLI::Validator RefundStateCheck() {
+  return Check("refund state", &client::ParseRefundState, &client::RefundStateNames);
+}
+CLI::Validator ClaimChannelCheck() {
+  return Check("claim channel", &client::ParseClaimChannel, &client::ClaimChannelNames);
+}
+CLI::Validator PayeeKindCheck() {
+  return Check("payee kind", &client::ParsePayeeKind, &client::PayeeKindNames);
+}
+CLI::Validator FenCheck() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        return ParseFen(value) ? std::string() : "'" + value + kFenExpected;
+      },
+      "", "fen");
+}
 
 npd::v1::IdType ToIdType(const std::string& text) {
   return Convert("id type", text, &client::ParseIdType, &client::IdTypeNames);
@@ -60,6 +89,20 @@ npd::v1::PortState ToPortState(const std::string& text) {
 npd::v1::Channel ToChannel(const std::string& text) {
   return Convert("channel", text, &client::ParseChannel, &client::ChannelNames);
 }
+npd::v1::RefundState ToRefundState(const std::string& text) {
+  return Convert("refund state", text, &client::ParseRefundState, &client::RefundStateNames);
+}
+npd::v1::ClaimChannel ToClaimChannel(const std::string& text) {
+  return Convert("claim channel", text, &client::ParseClaimChannel, &client::ClaimChannelNames);
+}
+npd::v1::PayeeKind ToPayeeKind(const std::string& text) {
+  return Convert("payee kind", text, &client::ParsePayeeKind, &client::PayeeKindNames);
+}
+int64_t ToFen(const std::string& text) {
+  const std::optional<int64_t> fen = ParseFen(text);
+  if (!fen) throw UsageError("'" + text + kFenExpected);
+  return *fen;
+}
 
 void AddIdentityOptions(CLI::App& command, IdentityArgs& args, const std::string& whose) {
   command.add_option("--name", args.name, "Name of " + whose + " as on the document")
@@ -72,7 +115,7 @@ void AddIdentityOptions(CLI::App& command, IdentityArgs& args, const std::string
       ->required()
       ->type_name("TYPE")
       ->check(IdTypeCheck());
-  command.add_option("--id", args.id_number, "Document number of " + whose)
+  command.add_option("--id,--id-number", args.id_number, "Document number of " + whose)
       ->required()
       ->type_name("NUMBER");
 }

@@ -3,6 +3,7 @@
 #ifndef NPD_CLIENTS_NPCTL_OPTIONS_H_
 #define NPD_CLIENTS_NPCTL_OPTIONS_H_
 
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -10,6 +11,7 @@
 
 #include "npd/v1/common.pb.h"
 #include "npd/v1/porting.pb.h"
+#include "npd/v1/refund.pb.h"
 
 namespace npd::npctl {
 
@@ -22,12 +24,22 @@ CLI::Validator IdTypeCheck();
 CLI::Validator ReasonCheck();
 CLI::Validator PortStateCheck();
 CLI::Validator ChannelCheck();
+CLI::Validator RefundStateCheck();
+CLI::Validator ClaimChannelCheck();
+CLI::Validator PayeeKindCheck();
+// An amount of money in whole fen, >= 0: decimal digits only (no sign, fraction, exponent or 0x; a
+// leading zero does not mean octal), at most INT64_MAX.
+CLI::Validator FenCheck();
 
 // Conversions of values the validators above accepted. Throw UsageError for any other value.
 npd::v1::IdType ToIdType(const std::string& text);
 npd::v1::ReasonCode ToReason(const std::string& text);
 npd::v1::PortState ToPortState(const std::string& text);
 npd::v1::Channel ToChannel(const std::string& text);
+npd::v1::RefundState ToRefundState(const std::string& text);
+npd::v1::ClaimChannel ToClaimChannel(const std::string& text);
+npd::v1::PayeeKind ToPayeeKind(const std::string& text);
+int64_t ToFen(const std::string& text);
 
 // A person as given on the command line.
 struct IdentityArgs {
@@ -36,8 +48,8 @@ struct IdentityArgs {
   std::string id_number;
 };
 
-// Adds the required --name, --id-type and --id options to `command`; `whose` says whose identity it
-// is in the help ("the registered holder").
+// Adds the required --name, --id-type and --id (also spelled --id-number) options to `command`;
+// `whose` says whose identity it is in the help ("the registered holder").
 void AddIdentityOptions(CLI::App& command, IdentityArgs& args, const std::string& whose);
 
 // The Identity message for `args`. Throws UsageError for an unknown id type.

@@ -63,6 +63,41 @@ TEST(ChannelNamesTest, CoversHallOnlineApp) {
   EXPECT_EQ(ParseChannel("unspecified"), std::nullopt);
 }
 
+TEST(RefundNamesTest, ReasonsStatesAndStepsPrintWithoutThePrefix) {
+  EXPECT_EQ(RefundReasonName(npd::v1::REFUND_REASON_F05_IDENTITY_MISMATCH),
+            "F05_IDENTITY_MISMATCH");
+  EXPECT_EQ(RefundStateName(npd::v1::REFUND_STATE_AWAIT_CLAIM), "AWAIT_CLAIM");
+  EXPECT_EQ(RefundStepName(npd::v1::REFUND_STEP_FETCH_FINAL_BILL), "FETCH_FINAL_BILL");
+  EXPECT_EQ(RefundReasonName(static_cast<npd::v1::RefundReason>(42)), "42");
+}
+
+TEST(RefundNamesTest, StatesRoundTrip) {
+  const std::vector<std::string> names = RefundStateNames();
+  EXPECT_EQ(names.size(), 15u);
+  EXPECT_EQ(names.front(), "OPENED");
+  for (const std::string& name : names) {
+    const std::optional<npd::v1::RefundState> state = ParseRefundState(name);
+    ASSERT_TRUE(state.has_value()) << name;
+    EXPECT_EQ(RefundStateName(*state), name);
+  }
+  EXPECT_THAT(ParseRefundState("await-claim"), Optional(npd::v1::REFUND_STATE_AWAIT_CLAIM));
+  EXPECT_THAT(ParseRefundState("REFUND_STATE_STUCK"), Optional(npd::v1::REFUND_STATE_STUCK));
+  EXPECT_EQ(ParseRefundState("UNSPECIFIED"), std::nullopt);
+  EXPECT_EQ(ParseRefundState("CLOSED"), std::nullopt);
+}
+
+TEST(RefundNamesTest, ClaimChannelsAndPayeeKindsAreLowerCaseDashed) {
+  EXPECT_THAT(ClaimChannelNames(), ElementsAre("hall", "app", "online"));
+  EXPECT_THAT(ParseClaimChannel("App"), Optional(npd::v1::CLAIM_CHANNEL_APP));
+  EXPECT_EQ(ParseClaimChannel("fax"), std::nullopt);
+  EXPECT_THAT(PayeeKindNames(), ElementsAre("bank-card", "wallet"));
+  EXPECT_THAT(ParsePayeeKind("bank-card"), Optional(npd::v1::PAYEE_KIND_BANK_CARD));
+  EXPECT_THAT(ParsePayeeKind("BANK_CARD"), Optional(npd::v1::PAYEE_KIND_BANK_CARD));
+  EXPECT_EQ(PayeeKindName(npd::v1::PAYEE_KIND_WALLET), "wallet");
+  EXPECT_EQ(ParsePayeeKind("cash"), std::nullopt);
+  EXPECT_EQ(ParsePayeeKind("unspecified"), std::nullopt);
+}
+
 TEST(EnumNamesTest, ValuesFromANewerServerPrintAsNumbers) {
   EXPECT_EQ(ReasonName(static_cast<npd::v1::ReasonCode>(42)), "42");
   EXPECT_EQ(PortStateName(static_cast<npd::v1::PortState>(42)), "42");

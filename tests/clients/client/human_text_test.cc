@@ -3,6 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <limits>
+
 namespace npd::client {
 namespace {
 
@@ -142,6 +145,180 @@ TEST(ChangeLineTest, MatchesTheDocumentedFormat) {
   *change.mutable_effective_at() = At(kEleven);
   EXPECT_EQ(ChangeLine(change),
             "#12 13800138000 cmcc -> cucc (port P000000000001) at 2026-11-29T11:00:00+08:00");
+}
+
+TEST(YuanTextTest, ShowsIntegerFenAsYuanWithTwoDecimals) {
+  EXPECT_EQ(YuanText(0), "0.00 CNY");
+  EXPECT_EQ(YuanText(5), "0.05 CNY");
+  EXPECT_EQ(YuanText(10), "0.10 CNY");
+  EXPECT_EQ(YuanText(100), "1.00 CNY");
+  EXPECT_EQ(YuanText(1234), "12.34 CNY");
+  EXPECT_EQ(YuanText(123456), "1234.56 CNY");
+}
+
+TEST(YuanTextTest, NegativeAmountsKeepTheSignOnTheWhole) {
+  EXPECT_EQ(YuanText(-250), "-2.50 CNY");
+  EXPECT_EQ(YuanText(-5), "-0.05 CNY");
+  EXPECT_EQ(YuanText(-100), "-1.00 CNY");
+}
+
+TEST(YuanTextTest, IsExactBeyondWhatADoubleHolds) {
+  // 2^53 + 1 fen: a double would round the last digit.
+  EXPECT_EQ(YuanText(9007199254740993), "90071992547409.93 CNY");
+  EXPECT_EQ(YuanText(std::numeric_limits<int64_t>::max()), "92233720368547758.07 CNY");
+  EXPECT_EQ(YuanText(std::numeric_limits<int64_t>::min()), "-92233720368547758.08 CNY");
+}
+
+npd::v1::Refund ComputedRefund() {
+  npd::v1::Refund refund;
+  refund.set_refund_id("R000000000001");
+  refund.set_port_id("P000000000001");
+  refund.set_msisdn("13800138000");
+  refund.set_donor("cmcc");
+  refund.set_recipient("cucc");
+  refund.set_home_province("北京");
+  refund.set_state(npd::v1::REFUND_STATE_AWAIT_CLAIM);
+  refund.add_reasons(npd::v1::REFUND_REASON_F02_NON_REFUNDABLE_PROMO);
+  refund.add_reasons(npd::v1::REFUND_REASON_F04_ARREARS_OFFSET);
+  npd::v1::FinalBill& bill = *refund.mutable_final_bill();
+  bill.set_bill_id("B-2026-11-0001");
+  bill.set_cash_balance_fen(10000);
+  bill.set_non_refundable_fen(1000);
+  bill.set_third_party_topup_fen(500);
+  bill.set_final_charges_fen(300);
+  *bill.mutable_produced_at() = At(kEleven - 7200);
+  refund.set_refundable_fen(8200);
+  *refund.mutable_claim_deadline_at() = At(kEleven + 86400);
+  *refund.mutable_opened_at() = At(kEleven - 10800);
+  return refund;
+}
+
+TEST(RefundBlockTest, ShowsStateReasonsBillAndAmountsInYuan) {
+  const std::string block = RefundBlock(ComputedRefund());
+  EXPECT_THAT(block, ::testing::StartsWith("refund R000000000001\n"));
+  EXPECT_THAT(block, HasSubstr("  port                   P000000000001\n"));
+  EXPECT_THAT(block, HasSubstr("  state                  AWAIT_CLAIM\n"));
+  EXPECT_THAT(block, Not(HasSubstr("REFUND_")));
+  EXPECT_THAT(block, HasSubstr("  donor -> recipient     cmcc -> cucc\n"));
+  EXPECT_THAT(block, HasSubstr("  home province          北京\n"));
+  EXPECT_THAT(block,
+              HasSubstr("  reasons                F02_NON_REFUNDABLE_PROMO, F04_ARREARS_OFFSET\n"));
+  EXPECT_THAT(
+      block,
+      HasSubstr("  final bill             B-2026-11-0001 (produced 2026-11-29T09:00:00+08:00)\n"));
+  EXPECT_THAT(block, HasSubstr("  cash balance           100.00 CNY\n"));
+  EXPECT_THAT(block, HasSubstr("  non-refundable         10.00 CNY\n"));
+  EXPECT_THAT(block, HasSubstr("  third-party top-ups    5.00 CNY\n"));
+  EXPECT_THAT(block, HasSubstr("  final charges          3.00 CNY\n"));
+  EXPECT_THAT(block, HasSubstr("  refundable             82.00 CNY\n"));
+  EXPECT_THAT(block, HasSubstr("  claim deadline         2026-11-30T11:00:00+08:00\n"));
+  EXPECT_THAT(block, HasSubstr("  opened                 2026-11-29T08:00:00+08:00\n"));
+  // Nothing about claims, payouts, steps or arrears that did not happen.
+  for (const char* absent : {"claim  ", "payee", "payout", "pending step", "stuck", "arrears",
+                             "refused claims", "closed"}) {
+    EXPECT_THAT(block, Not(HasSubstr(absent))) << absent;
+  }
+}
+
+TEST(RefundBlockTest, WithoutABillShowsNoAmounts) {
+  npd::v1::Refund refund = ComputedRefund();
+  refund.clear_final_bill();
+  refund.clear_refundable_fen();
+  refund.set_state(npd::v1::REFUND_STATE_AWAIT_FINAL_BILL);
+  const std::string block = RefundBlock(refund);
+  EXPECT_THAT(block, Not(HasSubstr("refundable")));
+  EXPECT_THAT(block, Not(HasSubstr("CNY")));
+  EXPECT_THAT(RefundLine(refund), HasSubstr("cmcc -> cucc  -  "));
+}
+
+TEST(RefundBlockTest, ShowsNegativeResultAsArrears) {
+  npd::v1::Refund refund = ComputedRefund();
+  refund.set_state(npd::v1::REFUND_STATE_CLOSED_NO_REFUND);
+  refund.set_refundable_fen(-250);
+  refund.set_arrears_fen(250);
+  const std::string block = RefundBlock(refund);
+  EXPECT_THAT(block, HasSubstr("  refundable             -2.50 CNY\n"));
+  EXPECT_THAT(block, HasSubstr("  arrears                2.50 CNY\n"));
+}
+
+TEST(RefundBlockTest, ShowsTheClaimByThePayeesLastFourAndThePayout) {
+  npd::v1::Refund refund = ComputedRefund();
+  refund.set_state(npd::v1::REFUND_STATE_PAID);
+  npd::v1::RefundClaim& claim = *refund.mutable_claim();
+  claim.set_channel(npd::v1::CLAIM_CHANNEL_HALL);
+  claim.set_claim_province("广东");
+  claim.set_payee_kind(npd::v1::PAYEE_KIND_BANK_CARD);
+  claim.set_payee_last4("0366");
+  *claim.mutable_claimed_at() = At(kEleven);
+  claim.set_request_id("claim-1");
+  refund.set_payout_generation(2);
+  refund.set_payout_key("R000000000001:payout:2");
+  refund.set_payout_reference("PAY-77");
+  refund.set_paid_fen(8200);
+  refund.set_settlement_reference("SET-9");
+  refund.set_refused_claims(1);
+  const std::string block = RefundBlock(refund);
+  EXPECT_THAT(block, HasSubstr("  claim                  hall in 广东 at 2026-11-29T11:00:00+08:00 "
+                               "(request claim-1)\n"));
+  EXPECT_THAT(block, HasSubstr("  payee                  bank-card ending 0366\n"));
+  EXPECT_THAT(block,
+              HasSubstr("  payout                 #2 R000000000001:payout:2 (reference PAY-77)\n"));
+  EXPECT_THAT(block, HasSubstr("  paid                   82.00 CNY\n"));
+  EXPECT_THAT(block, HasSubstr("  settlement             SET-9\n"));
+  EXPECT_THAT(block, HasSubstr("  refused claims         1\n"));
+}
+
+TEST(RefundBlockTest, ShowsThePendingStepAndWhyACaseIsStuck) {
+  npd::v1::Refund refund = ComputedRefund();
+  refund.set_state(npd::v1::REFUND_STATE_STUCK);
+  npd::v1::RefundStepStatus& pending = *refund.mutable_pending_step();
+  pending.set_step(npd::v1::REFUND_STEP_PAYOUT);
+  pending.set_idempotency_key("R000000000001:payout:1");
+  pending.set_attempts(3);
+  *pending.mutable_next_attempt_at() = At(kEleven + 60);
+  pending.set_last_error("UNAVAILABLE: gateway timeout");
+  npd::v1::RefundStuck& stuck = *refund.mutable_stuck();
+  stuck.set_from_state(npd::v1::REFUND_STATE_PAYOUT_REQUESTED);
+  stuck.set_step(npd::v1::REFUND_STEP_PAYOUT);
+  stuck.set_attempts(8);
+  stuck.set_last_error("UNAVAILABLE: gateway timeout");
+  *stuck.mutable_since() = At(kEleven);
+  const std::string block = RefundBlock(refund);
+  EXPECT_THAT(block, HasSubstr("  pending step           PAYOUT, 3 attempts, next attempt "
+                               "2026-11-29T11:01:00+08:00\n"));
+  EXPECT_THAT(block, HasSubstr("  step key               R000000000001:payout:1\n"));
+  EXPECT_THAT(block, HasSubstr("  step last error        UNAVAILABLE: gateway timeout\n"));
+  EXPECT_THAT(block, HasSubstr("  stuck                  PAYOUT in PAYOUT_REQUESTED since "
+                               "2026-11-29T11:00:00+08:00, 8 attempts\n"));
+  EXPECT_THAT(block, HasSubstr("  stuck error            UNAVAILABLE: gateway timeout\n"));
+}
+
+TEST(RefundLineTest, AlignsTheStateColumnAndShowsTheAmount) {
+  npd::v1::Refund stuck = ComputedRefund();
+  stuck.set_refund_id("R000000000002");
+  stuck.set_state(npd::v1::REFUND_STATE_STUCK);
+  EXPECT_EQ(RefundLine(ComputedRefund()),
+            "R000000000001  13800138000  AWAIT_CLAIM       cmcc -> cucc  82.00 CNY  "
+            "2026-11-29T08:00:00+08:00");
+  EXPECT_EQ(RefundLine(stuck),
+            "R000000000002  13800138000  STUCK             cmcc -> cucc  82.00 CNY  "
+            "2026-11-29T08:00:00+08:00");
+}
+
+TEST(ClaimTextTest, NamesEveryRefusalReasonWithoutThePrefix) {
+  npd::v1::ClaimRefundResponse response;
+  response.mutable_refusal()->add_reasons(npd::v1::REFUND_REASON_F05_IDENTITY_MISMATCH);
+  response.mutable_refusal()->add_reasons(npd::v1::REFUND_REASON_F07_CLAIM_EXPIRED);
+  response.mutable_refusal()->set_text("not the account holder");
+  *response.mutable_refund() = ComputedRefund();
+  const std::string text = ClaimText(response);
+  EXPECT_THAT(text, ::testing::StartsWith(
+                        "claim refused: F05_IDENTITY_MISMATCH, F07_CLAIM_EXPIRED — not the "
+                        "account holder\nrefund R000000000001\n"));
+
+  response.set_accepted(true);
+  response.clear_refusal();
+  EXPECT_THAT(ClaimText(response), ::testing::StartsWith("claim accepted\nrefund R000000000001\n"));
 }
 
 }  // namespace

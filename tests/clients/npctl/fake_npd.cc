@@ -22,6 +22,18 @@ struct FakeNpd::Journal {
   std::vector<npd::v1::ConfirmRequest> confirms ABSL_GUARDED_BY(mu);
   std::vector<npd::v1::CompareBlocksRequest> compares ABSL_GUARDED_BY(mu);
   std::vector<npd::v1::DiffBlockRequest> diffs ABSL_GUARDED_BY(mu);
+  std::vector<npd::v1::GetRefundRequest> refund_gets ABSL_GUARDED_BY(mu);
+  std::vector<npd::v1::ListRefundsRequest> refund_lists ABSL_GUARDED_BY(mu);
+  std::vector<npd::v1::ClaimRefundRequest> claims ABSL_GUARDED_BY(mu);
+  std::vector<npd::v1::ReportFinalBillRequest> bills ABSL_GUARDED_BY(mu);
+  std::vector<npd::v1::RedriveRefundRequest> redrives ABSL_GUARDED_BY(mu);
+
+  // Appends `request` to `log` under the lock.
+  template <typename Request>
+  void Record(std::vector<Request>& log, const Request& request) {
+    absl::MutexLock lock(&mu);
+    log.push_back(request);
+  }
 
   // Records the caller header of `context` ("<none>" when absent) and returns it.
   std::string Caller(const grpc::ServerContext& context) {
@@ -365,6 +377,104 @@ class Audit final : public npd::v1::AuditService::Service {
   FakeNpd::Journal& journal_;
 };
 
+class Refunds final : public npd::v1::RefundService::Service {
+ public:
+  explicit Refunds(FakeNpd::Journal& journal) : journal_(journal) {}
+
+  Status GetRefund(ServerContext* context, const npd::v1::GetRefundRequest* request,
+                   npd::v1::GetRefundResponse* response) override {
+    journal_.Caller(*context);
+    journal_.Record(journal_.refund_gets, *request);
+    if (request->refund_id() == FakeNpd::kMissingRefund) {
+      return Status(StatusCode::NOT_FOUND, "no refund " + request->refund_id());
+    }
+    *response->mutable_refund() = FakeNpd::FakeRefund();
+    response->mutable_refund()->set_refund_id(request->refund_id());
+    return Status::OK;
+  }
+
+  Status ListRefunds(ServerContext* context, const npd::v1::ListRefundsRequest* request,
+                     npd::v1::ListRefundsResponse* response) override {
+    journal_.Caller(*context);
+    journal_.Record(journal_.refund_lists, *request);
+    const int first = request->page_token().empty() ? 0 : std::stoi(request->page_token());
+    for (int i = first; i < 3 && i < first + 2; ++i) {
+      npd::v1::Refund& refund = *response->add_refunds();
+      refund = FakeNpd::FakeRefund();
+      refund.set_refund_id("R00000000000" + std::to_string(i + 1));
+    }
+    if (first + 2 < 3) response->set_next_page_token(std::to_string(first + 2));
+    return Status::OK;
+  }
+
+  Status ClaimRefund(ServerContext* context, const npd::v1::ClaimRefundRequest* request,
+                     npd::v1::ClaimRefundResponse* response) override {
+    journal_.Caller(*context);
+    journal_.Record(journal_.claims, *request);
+    npd::v1::Refund& refund = *response->mutable_refund();
+    refund = FakeNpd::FakeRefund();
+    refund.set_refund_id(request->refund_id());
+    if (request->refund_id() == FakeNpd::kRefusedRefund) {
+      response->mutable_refusal()->add_reasons(npd::v1::REFUND_REASON_F05_IDENTITY_MISMATCH);
+      response->mutable_refusal()->add_reasons(npd::v1::REFUND_REASON_F09_DUPLICATE_CLAIM);
+      response->mutable_refusal()->set_text(FakeNpd::kRefundRefusalText);
+      refund.set_refused_claims(1);
+      return Status::OK;
+    }
+    response->set_accepted(true);
+    refund.set_state(npd::v1::REFUND_STATE_FUNDS_RESERVED);
+    npd::v1::RefundClaim& claim = *refund.mutable_claim();
+    claim.set_channel(request->channel());
+    claim.set_claim_province(request->claim_province());
+    claim.set_payee_kind(request->payee().kind());
+    const std::string& account = request->payee().account();
+    claim.set_payee_last4(account.size() > 4 ? account.substr(account.size() - 4) : account);
+    *claim.mutable_claimed_at() = At(kExpiry);
+    claim.set_request_id(request->request_id());
+    return Status::OK;
+  }
+
+  Status ReportFinalBill(ServerContext* context, const npd::v1::ReportFinalBillRequest* request,
+                         npd::v1::ReportFinalBillResponse* response) override {
+    journal_.Caller(*context);
+    journal_.Record(journal_.bills, *request);
+    npd::v1::Refund& refund = *response->mutable_refund();
+    refund = FakeNpd::FakeRefund();
+    refund.set_refund_id(request->refund_id());
+    refund.set_state(npd::v1::REFUND_STATE_AMOUNT_COMPUTED);
+    *refund.mutable_final_bill() = request->bill();
+    const npd::v1::FinalBill& bill = request->bill();
+    refund.set_refundable_fen(bill.cash_balance_fen() - bill.non_refundable_fen() -
+                              bill.third_party_topup_fen() - bill.final_charges_fen());
+    response->set_applied(true);
+    return Status::OK;
+  }
+
+  Status RedriveRefund(ServerContext* context, const npd::v1::RedriveRefundRequest* request,
+                       npd::v1::RedriveRefundResponse* response) override {
+    const std::string caller = journal_.Caller(*context);
+    journal_.Record(journal_.redrives, *request);
+    if (caller != "operator") {
+      return Status(StatusCode::PERMISSION_DENIED, "only the operator may re-drive");
+    }
+    if (request->refund_id() == FakeNpd::kMissingRefund) {
+      return Status(StatusCode::NOT_FOUND, "no refund " + request->refund_id());
+    }
+    npd::v1::Refund& refund = *response->mutable_refund();
+    refund = FakeNpd::FakeRefund();
+    refund.set_refund_id(request->refund_id());
+    refund.set_state(npd::v1::REFUND_STATE_PAYOUT_REQUESTED);
+    npd::v1::RefundStepStatus& pending = *refund.mutable_pending_step();
+    pending.set_step(npd::v1::REFUND_STEP_PAYOUT);
+    pending.set_idempotency_key(request->refund_id() + ":payout:1");
+    *pending.mutable_next_attempt_at() = At(kExpiry);
+    return Status::OK;
+  }
+
+ private:
+  FakeNpd::Journal& journal_;
+};
+
 }  // namespace
 
 FakeNpd::FakeNpd() : journal_(std::make_unique<Journal>()) {
@@ -372,6 +482,7 @@ FakeNpd::FakeNpd() : journal_(std::make_unique<Journal>()) {
   services_.push_back(std::make_unique<Numbers>(*journal_));
   services_.push_back(std::make_unique<Feed>(*journal_));
   services_.push_back(std::make_unique<Audit>(*journal_));
+  services_.push_back(std::make_unique<Refunds>(*journal_));
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
@@ -425,6 +536,31 @@ std::vector<npd::v1::DiffBlockRequest> FakeNpd::diff_requests() const {
   return journal_->diffs;
 }
 
+std::vector<npd::v1::GetRefundRequest> FakeNpd::get_refund_requests() const {
+  absl::MutexLock lock(&journal_->mu);
+  return journal_->refund_gets;
+}
+
+std::vector<npd::v1::ListRefundsRequest> FakeNpd::list_refund_requests() const {
+  absl::MutexLock lock(&journal_->mu);
+  return journal_->refund_lists;
+}
+
+std::vector<npd::v1::ClaimRefundRequest> FakeNpd::claim_requests() const {
+  absl::MutexLock lock(&journal_->mu);
+  return journal_->claims;
+}
+
+std::vector<npd::v1::ReportFinalBillRequest> FakeNpd::report_bill_requests() const {
+  absl::MutexLock lock(&journal_->mu);
+  return journal_->bills;
+}
+
+std::vector<npd::v1::RedriveRefundRequest> FakeNpd::redrive_requests() const {
+  absl::MutexLock lock(&journal_->mu);
+  return journal_->redrives;
+}
+
 std::vector<npd::v1::RoutingEntry> FakeNpd::FakeEntries() {
   std::vector<npd::v1::RoutingEntry> entries;
   for (const char* msisdn : {"13800138000", "13800138001", "13800138002"}) {
@@ -451,6 +587,26 @@ npd::v1::Port FakeNpd::FakePort() {
   *port.mutable_donor_deadline_at() = At(kExpiry);
   port.set_version(1);
   return port;
+}
+
+npd::v1::Refund FakeNpd::FakeRefund() {
+  npd::v1::Refund refund;
+  refund.set_refund_id("R000000000001");
+  refund.set_port_id("P000000000001");
+  refund.set_msisdn("13800138000");
+  refund.set_donor("cmcc");
+  refund.set_recipient("cucc");
+  refund.set_home_province("北京");
+  refund.set_state(npd::v1::REFUND_STATE_AWAIT_CLAIM);
+  refund.add_reasons(npd::v1::REFUND_REASON_F02_NON_REFUNDABLE_PROMO);
+  npd::v1::FinalBill& bill = *refund.mutable_final_bill();
+  bill.set_bill_id("B-0001");
+  bill.set_cash_balance_fen(10000);
+  bill.set_non_refundable_fen(1800);
+  refund.set_refundable_fen(8200);
+  *refund.mutable_claim_deadline_at() = At(kExpiry + 86400);
+  *refund.mutable_opened_at() = At(kExpiry - 3600);
+  return refund;
 }
 
 std::vector<npd::v1::RoutingChange> FakeNpd::FakeChanges() {

@@ -14,6 +14,7 @@
 #include "npd/v1/feed.grpc.pb.h"
 #include "npd/v1/number.grpc.pb.h"
 #include "npd/v1/porting.grpc.pb.h"
+#include "npd/v1/refund.grpc.pb.h"
 
 namespace npd::testing {
 
@@ -39,6 +40,9 @@ class FakeNpd {
   static constexpr char kRuleVersion[] = "npd-rules-2019.1";
   static constexpr char kMissingPort[] = "P999999999999";
   static constexpr uint64_t kSnapshotSequence = 3;
+  static constexpr char kMissingRefund[] = "R999999999999";
+  static constexpr char kRefusedRefund[] = "R000000000009";
+  static constexpr char kRefundRefusalText[] = "claimant is not the account holder";
 
   // Starts serving on 127.0.0.1 at a free port.
   FakeNpd();
@@ -56,6 +60,11 @@ class FakeNpd {
   std::vector<npd::v1::ConfirmRequest> confirm_requests() const;
   std::vector<npd::v1::CompareBlocksRequest> compare_requests() const;
   std::vector<npd::v1::DiffBlockRequest> diff_requests() const;
+  std::vector<npd::v1::GetRefundRequest> get_refund_requests() const;
+  std::vector<npd::v1::ListRefundsRequest> list_refund_requests() const;
+  std::vector<npd::v1::ClaimRefundRequest> claim_requests() const;
+  std::vector<npd::v1::ReportFinalBillRequest> report_bill_requests() const;
+  std::vector<npd::v1::RedriveRefundRequest> redrive_requests() const;
 
   // The port every port call answers with (PENDING_DONOR, cmcc -> cucc).
   static npd::v1::Port FakePort();
@@ -63,6 +72,9 @@ class FakeNpd {
   static std::vector<npd::v1::RoutingChange> FakeChanges();
   // npd's routing entries: 13800138000-2 served by cucc, range holder cmcc.
   static std::vector<npd::v1::RoutingEntry> FakeEntries();
+  // The refund case every refund call answers with (R000000000001, AWAIT_CLAIM, cmcc -> cucc, 82.00
+  // CNY refundable from a 100.00 CNY balance).
+  static npd::v1::Refund FakeRefund();
 
   // Records one call's caller header and request; used by the services.
   struct Journal;
