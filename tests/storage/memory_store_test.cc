@@ -12,6 +12,8 @@ namespace {
 using ::npd::storage::testing::ExpectNothingOfSampleWriteSet;
 using ::npd::storage::testing::ExpectSampleWriteSet;
 using ::npd::storage::testing::MakeCounters;
+using ::npd::storage::testing::Outbox;
+using ::npd::storage::testing::Refund;
 using ::npd::storage::testing::SampleWriteSet;
 
 TEST(MemoryStoreTest, FailedCommitLeavesNothingVisible) {
@@ -34,6 +36,34 @@ TEST(MemoryStoreTest, FailedCommitKeepsEarlierState) {
   FailNextCommits(*store, 1);
   EXPECT_EQ(store->Commit(change).code(), absl::StatusCode::kUnavailable);
   ExpectSampleWriteSet(*store);
+}
+
+TEST(MemoryStoreTest, FailedCommitWritesNeitherRefundNorOutbox) {
+  auto store = NewMemoryStore();
+  ASSERT_TRUE(store->Commit(SampleWriteSet()).ok());
+  // What applying a payout result looks like: the case moves on, its outbox entry goes, the next
+  // step's entry (another case here) comes.
+  WriteSet change;
+  change.refunds.push_back(
+      Refund("R000000000001", "13800000001", "cmcc", "GD", npd::v1::REFUND_STATE_PAID));
+  change.refunds.push_back(
+      Refund("R000000000002", "13800000002", "cmcc", "GD", npd::v1::REFUND_STATE_OPENED));
+  change.outbox_removed.push_back("R000000000001");
+  change.outbox_put.push_back(Outbox("R000000000002", npd::v1::REFUND_STEP_FREEZE_ACCOUNT, 1));
+  FailNextCommits(*store, 1);
+  EXPECT_EQ(store->Commit(change).code(), absl::StatusCode::kUnavailable);
+  // The case is still as SampleWriteSet wrote it, its outbox entry still there, nothing new.
+  ExpectSampleWriteSet(*store);
+  EXPECT_EQ(store->GetRefund("R000000000002").value(), std::nullopt);
+  EXPECT_EQ(store->GetOutbox("R000000000002").value(), std::nullopt);
+
+  ASSERT_TRUE(store->Commit(change).ok());
+  auto paid = store->GetRefund("R000000000001").value();
+  ASSERT_TRUE(paid.has_value());
+  EXPECT_EQ(paid->refund().state(), npd::v1::REFUND_STATE_PAID);
+  EXPECT_EQ(store->GetOutbox("R000000000001").value(), std::nullopt);
+  ASSERT_EQ(store->LoadOutbox().value().size(), 1u);
+  EXPECT_EQ(store->LoadOutbox().value()[0].refund_id(), "R000000000002");
 }
 
 TEST(MemoryStoreTest, FailsExactlyTheNextCountCommits) {

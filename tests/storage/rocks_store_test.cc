@@ -1,5 +1,5 @@
 // What only the RocksDB store does: data on disk across close, reopen and SIGKILL; the directory
-// lock; records that do not parse.
+// lock; records that do not parse; a data dir written before the refund column families existed.
 #include "storage/rocks_store.h"
 
 #include <poll.h>
@@ -7,14 +7,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "rocksdb/db.h"
+#include "rocksdb/options.h"
 #include "storage/rocks_store_testing.h"
 #include "storage/store.h"
 #include "tests/storage/store_test_util.h"
@@ -25,10 +29,17 @@ namespace {
 using ::npd::storage::testing::ChildWriteSet;
 using ::npd::storage::testing::EqualsProto;
 using ::npd::storage::testing::ExpectSampleWriteSet;
+using ::npd::storage::testing::MakeCounters;
+using ::npd::storage::testing::Outbox;
+using ::npd::storage::testing::Port;
+using ::npd::storage::testing::Refund;
 using ::npd::storage::testing::SampleWriteSet;
 using ::npd::storage::testing::ScratchDir;
+using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
 using ::testing::Optional;
 
 class RocksStoreTest : public ::testing::Test {
@@ -212,6 +223,135 @@ TEST_F(RocksStoreTest, UnparsableRecordIsInternalNamingColumnFamilyAndKey) {
   EXPECT_EQ(store->LoadCounters().status().code(), absl::StatusCode::kInternal);
 
   EXPECT_EQ(PutRawForTesting(*store, "nope", "k", "v").code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(RocksStoreTest, UnparsableRefundOrOutboxIsInternalNamingColumnFamily) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  const std::string garbage("\x0a\xff", 2);
+  WriteSet ws;
+  ws.ports.push_back(
+      Port("P000000000001", "13800000001", "cmcc", "cucc", npd::v1::PORT_STATE_COMPLETED));
+  ASSERT_TRUE(store->Commit(ws).ok());
+
+  ASSERT_TRUE(PutRawForTesting(*store, "refunds", "R000000000001", garbage).ok());
+  auto refund = store->GetRefund("R000000000001");
+  EXPECT_EQ(refund.status().code(), absl::StatusCode::kInternal);
+  EXPECT_THAT(std::string(refund.status().message()), HasSubstr("refunds"));
+  EXPECT_THAT(std::string(refund.status().message()), HasSubstr("\"R000000000001\""));
+  EXPECT_EQ(store->ListRefunds(RefundQuery()).status().code(), absl::StatusCode::kInternal);
+  RefundQuery by_number;
+  by_number.msisdn = "13800000001";
+  EXPECT_EQ(store->ListRefunds(by_number).status().code(), absl::StatusCode::kInternal);
+
+  ASSERT_TRUE(PutRawForTesting(*store, "outbox", "R000000000001", garbage).ok());
+  EXPECT_EQ(store->GetOutbox("R000000000001").status().code(), absl::StatusCode::kInternal);
+  auto outbox = store->LoadOutbox();
+  EXPECT_EQ(outbox.status().code(), absl::StatusCode::kInternal);
+  EXPECT_THAT(std::string(outbox.status().message()), HasSubstr("outbox"));
+}
+
+TEST_F(RocksStoreTest, RefundsAndOutboxSurviveReopen) {
+  const auto paid =
+      Refund("R000000000001", "13800000001", "cmcc", "GD", npd::v1::REFUND_STATE_CLOSED_PAID);
+  const auto waiting =
+      Refund("R000000000002", "13800000002", "ctcc", "BJ", npd::v1::REFUND_STATE_AWAIT_CLAIM);
+  const auto close = Outbox("R000000000002", npd::v1::REFUND_STEP_CLOSE_ACCOUNT, 7);
+  {
+    auto store = Open();
+    ASSERT_NE(store, nullptr);
+    WriteSet ws;
+    ws.ports.push_back(
+        Port("P000000000001", "13800000001", "cmcc", "cucc", npd::v1::PORT_STATE_COMPLETED));
+    ws.ports.push_back(
+        Port("P000000000002", "13800000002", "ctcc", "cucc", npd::v1::PORT_STATE_COMPLETED));
+    ws.refunds = {paid, waiting};
+    ws.outbox_put = {Outbox("R000000000001", npd::v1::REFUND_STEP_PAYOUT, 3), close};
+    ASSERT_TRUE(store->Commit(ws).ok());
+    WriteSet done;
+    done.outbox_removed.push_back("R000000000001");
+    ASSERT_TRUE(store->Commit(done).ok());
+  }
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  EXPECT_THAT(store->GetRefund("R000000000001").value(), Optional(EqualsProto(paid)));
+  RefundQuery by_number;
+  by_number.msisdn = "13800000002";
+  EXPECT_THAT(store->ListRefunds(by_number).value().refunds, ElementsAre(EqualsProto(waiting)));
+  EXPECT_THAT(store->LoadOutbox().value(), ElementsAre(EqualsProto(close)));
+  EXPECT_EQ(store->GetOutbox("R000000000001").value(), std::nullopt);
+}
+
+// The column families npd had before refund cases: a data dir written by that version.
+constexpr const char* kColumnFamiliesBeforeRefunds[] = {"numbers",     "ports", "ports_by_msisdn",
+                                                        "events",      "feed",  "timers",
+                                                        "idempotency", "meta",  "awaiting"};
+
+std::vector<std::string> ColumnFamiliesOnDisk(const std::string& path) {
+  std::vector<std::string> names;
+  rocksdb::Status status = rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names);
+  EXPECT_TRUE(status.ok()) << status.ToString();
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+TEST_F(RocksStoreTest, OpensADataDirWrittenBeforeRefundsAndAddsTheirColumnFamilies) {
+  // Write the old layout with RocksDB itself: the old column families, one port (+ its index entry)
+  // and the counters, as the older npd stored them.
+  const auto port =
+      Port("P000000000001", "13800000001", "cmcc", "cucc", npd::v1::PORT_STATE_COMPLETED);
+  {
+    rocksdb::DBOptions options;
+    options.create_if_missing = true;
+    options.create_missing_column_families = true;
+    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors = {
+        {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()}};
+    for (const char* name : kColumnFamiliesBeforeRefunds) {
+      descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    }
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(options, options_.path, descriptors, &handles, &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    rocksdb::WriteOptions sync;
+    sync.sync = true;
+    // handles follow descriptors: 0 default, 1 numbers, 2 ports, 3 ports_by_msisdn, ..., 8 meta.
+    EXPECT_TRUE(db->Put(sync, handles[2], "P000000000001", port.SerializeAsString()).ok());
+    EXPECT_TRUE(db->Put(sync, handles[3], std::string("13800000001\0P000000000001", 25), "").ok());
+    EXPECT_TRUE(
+        db->Put(sync, handles[8], "counters", MakeCounters(1, 0, 0).SerializeAsString()).ok());
+    for (auto* handle : handles) EXPECT_TRUE(db->DestroyColumnFamilyHandle(handle).ok());
+    EXPECT_TRUE(db->Close().ok());
+  }
+  ASSERT_THAT(ColumnFamiliesOnDisk(options_.path), Not(Contains("refunds")));
+
+  const auto refund =
+      Refund("R000000000001", "13800000001", "cmcc", "GD", npd::v1::REFUND_STATE_OPENED);
+  const auto freeze = Outbox("R000000000001", npd::v1::REFUND_STEP_FREEZE_ACCOUNT, 1);
+  {
+    auto store = Open();
+    ASSERT_NE(store, nullptr);
+    // The old data reads as before; the new kinds start empty.
+    EXPECT_THAT(store->GetPort("P000000000001").value(), Optional(EqualsProto(port)));
+    EXPECT_THAT(store->LoadCounters().value(), EqualsProto(MakeCounters(1, 0, 0)));
+    EXPECT_EQ(store->GetRefund("R000000000001").value(), std::nullopt);
+    EXPECT_THAT(store->LoadOutbox().value(), IsEmpty());
+
+    WriteSet ws;
+    ws.refunds.push_back(refund);
+    ws.outbox_put.push_back(freeze);
+    ASSERT_TRUE(store->Commit(ws).ok());
+  }
+  const std::vector<std::string> on_disk = ColumnFamiliesOnDisk(options_.path);
+  EXPECT_THAT(on_disk, Contains("refunds"));
+  EXPECT_THAT(on_disk, Contains("outbox"));
+
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  RefundQuery by_number;  // through the index entry the old version wrote
+  by_number.msisdn = "13800000001";
+  EXPECT_THAT(store->ListRefunds(by_number).value().refunds, ElementsAre(EqualsProto(refund)));
+  EXPECT_THAT(store->LoadOutbox().value(), ElementsAre(EqualsProto(freeze)));
 }
 
 }  // namespace

@@ -22,6 +22,8 @@ namespace {
 
 using ::npd::storage::AwaitingEntry;
 using ::npd::storage::testing::At;
+using ::npd::storage::testing::BackendNames;
+using ::npd::storage::testing::Backends;
 using ::npd::storage::testing::Change;
 using ::npd::storage::testing::Cursor;
 using ::npd::storage::testing::EqualsProto;
@@ -30,8 +32,10 @@ using ::npd::storage::testing::ExpectSampleWriteSet;
 using ::npd::storage::testing::Idempotency;
 using ::npd::storage::testing::MakeCounters;
 using ::npd::storage::testing::Number;
+using ::npd::storage::testing::Outbox;
 using ::npd::storage::testing::Port;
 using ::npd::storage::testing::ProtoEq;
+using ::npd::storage::testing::Refund;
 using ::npd::storage::testing::SampleWriteSet;
 using ::npd::storage::testing::ScratchDir;
 using ::npd::storage::testing::Timer;
@@ -44,8 +48,14 @@ using ::npd::v1::PORT_STATE_CANCELLED;
 using ::npd::v1::PORT_STATE_COMPLETED;
 using ::npd::v1::PORT_STATE_PENDING_DONOR;
 using ::npd::v1::PORT_STATE_SCHEDULED;
-using ::npd::storage::testing::BackendNames;
-using ::npd::storage::testing::Backends;
+using ::npd::v1::REFUND_STATE_AWAIT_CLAIM;
+using ::npd::v1::REFUND_STATE_CLOSED_PAID;
+using ::npd::v1::REFUND_STATE_OPENED;
+using ::npd::v1::REFUND_STATE_PAYOUT_REQUESTED;
+using ::npd::v1::REFUND_STATE_STUCK;
+using ::npd::v1::REFUND_STEP_CLOSE_ACCOUNT;
+using ::npd::v1::REFUND_STEP_FETCH_FINAL_BILL;
+using ::npd::v1::REFUND_STEP_PAYOUT;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::Optional;
@@ -81,6 +91,40 @@ class StoreContractTest : public ::testing::Test {
     ws.ports.push_back(Port("P01", "13800000001", "cmcc", "cucc", PORT_STATE_CANCELLED));
     ws.ports.push_back(Port("P04", "13800000003", "cmcc", "ctcc", PORT_STATE_SCHEDULED));
     ws.ports.push_back(Port("P03", "13800000001", "ctcc", "cucc", PORT_STATE_PENDING_DONOR));
+    Commit(ws);
+  }
+
+  std::vector<std::string> RefundIds(const RefundQuery& query, bool* more = nullptr) {
+    auto page = store_->ListRefunds(query);
+    EXPECT_TRUE(page.ok()) << page.status();
+    std::vector<std::string> ids;
+    if (!page.ok()) return ids;
+    for (const auto& record : page->refunds) ids.push_back(record.refund().refund_id());
+    if (more != nullptr) *more = page->more;
+    return ids;
+  }
+
+  // Seven ports over four numbers and five refund cases, committed out of id order.
+  // P000000000003 and P000000000007 have no case; 138000000012 extends 13800000001, so only the
+  // index's '\0' terminator keeps R000000000006 out of 13800000001's cases.
+  void CommitRefundFixture() {
+    WriteSet ws;
+    ws.ports.push_back(Port("P000000000004", "13800000001", "ctcc", "cucc", PORT_STATE_COMPLETED));
+    ws.ports.push_back(Port("P000000000001", "13800000001", "cmcc", "cucc", PORT_STATE_COMPLETED));
+    ws.ports.push_back(Port("P000000000006", "138000000012", "cmcc", "cucc", PORT_STATE_COMPLETED));
+    ws.ports.push_back(Port("P000000000003", "13800000001", "cucc", "ctcc", PORT_STATE_COMPLETED));
+    ws.ports.push_back(Port("P000000000002", "13800000002", "ctcc", "cucc", PORT_STATE_COMPLETED));
+    ws.ports.push_back(Port("P000000000005", "13800000003", "cmcc", "cucc", PORT_STATE_COMPLETED));
+    ws.ports.push_back(Port("P000000000007", "13800000001", "cmcc", "ctcc", PORT_STATE_CANCELLED));
+    ws.refunds.push_back(Refund("R000000000005", "13800000003", "cmcc", "BJ", REFUND_STATE_STUCK));
+    ws.refunds.push_back(
+        Refund("R000000000001", "13800000001", "cmcc", "GD", REFUND_STATE_AWAIT_CLAIM));
+    ws.refunds.push_back(
+        Refund("R000000000006", "138000000012", "cmcc", "GD", REFUND_STATE_OPENED));
+    ws.refunds.push_back(
+        Refund("R000000000002", "13800000002", "ctcc", "BJ", REFUND_STATE_AWAIT_CLAIM));
+    ws.refunds.push_back(
+        Refund("R000000000004", "13800000001", "ctcc", "GD", REFUND_STATE_CLOSED_PAID));
     Commit(ws);
   }
 
@@ -123,6 +167,16 @@ TYPED_TEST(StoreContractTest, EmptyWriteSetCommitsAndChangesNothing) {
   WriteSet only_removal;
   only_removal.timers_removed.push_back(Timer(TIMER_KIND_STALE, 1, "13800000001", "P01"));
   EXPECT_FALSE(only_removal.empty());
+  WriteSet only_refund;
+  only_refund.refunds.push_back(
+      Refund("R000000000001", "13800000001", "cmcc", "GD", REFUND_STATE_OPENED));
+  EXPECT_FALSE(only_refund.empty());
+  WriteSet only_outbox_put;
+  only_outbox_put.outbox_put.push_back(Outbox("R000000000001", REFUND_STEP_PAYOUT, 1));
+  EXPECT_FALSE(only_outbox_put.empty());
+  WriteSet only_outbox_removal;
+  only_outbox_removal.outbox_removed.push_back("R000000000001");
+  EXPECT_FALSE(only_outbox_removal.empty());
 }
 
 TYPED_TEST(StoreContractTest, LaterCommitsAndLaterEntriesOverwrite) {
@@ -426,8 +480,8 @@ TYPED_TEST(StoreContractTest, CountersAndCursorsAreOverwritten) {
 
 TYPED_TEST(StoreContractTest, AwaitingIndexReadsRangesAndForgetsRemovedEntries) {
   WriteSet first;
-  first.awaiting_added = {{3, "P000000000003"}, {1, "P000000000001"}, {7, "P000000000007"},
-                          {300, "P000000000300"}};
+  first.awaiting_added = {
+      {3, "P000000000003"}, {1, "P000000000001"}, {7, "P000000000007"}, {300, "P000000000300"}};
   this->Commit(first);
   EXPECT_THAT(this->store().ReadAwaiting(0, 7, 100).value(),
               ElementsAre(AwaitingEntry{1, "P000000000001"}, AwaitingEntry{3, "P000000000003"},
@@ -451,6 +505,250 @@ TYPED_TEST(StoreContractTest, AwaitingIndexReadsRangesAndForgetsRemovedEntries) 
   this->Commit(both);
   EXPECT_THAT(this->store().ReadAwaiting(0, 1, 100).value(),
               ElementsAre(AwaitingEntry{1, "P000000000001"}));
+}
+
+TYPED_TEST(StoreContractTest, RefundRoundTripsAndLaterWritesWin) {
+  auto first = Refund("R000000000001", "13800000001", "cmcc", "GD", REFUND_STATE_OPENED);
+  first.set_holder_identity_hash(std::string("\x00\x01hash", 6));
+  WriteSet ws;
+  ws.refunds.push_back(first);
+  this->Commit(ws);
+  EXPECT_THAT(this->store().GetRefund("R000000000001").value(), Optional(EqualsProto(first)));
+  EXPECT_EQ(this->store().GetRefund("R000000000002").value(), std::nullopt);
+  // A case is not its port: the port id reads nothing.
+  EXPECT_EQ(this->store().GetRefund("P000000000001").value(), std::nullopt);
+  EXPECT_EQ(this->store().GetPort("R000000000001").value(), std::nullopt);
+
+  auto frozen = Refund("R000000000001", "13800000001", "cmcc", "GD", REFUND_STATE_STUCK);
+  auto computed = Refund("R000000000001", "13800000001", "cmcc", "GD", REFUND_STATE_AWAIT_CLAIM);
+  computed.mutable_refund()->set_refundable_fen(1'234);
+  WriteSet later;
+  later.refunds = {frozen, computed};  // the later entry wins
+  this->Commit(later);
+  EXPECT_THAT(this->store().GetRefund("R000000000001").value(), Optional(EqualsProto(computed)));
+  EXPECT_THAT(this->RefundIds(RefundQuery()), ElementsAre("R000000000001"));
+}
+
+TYPED_TEST(StoreContractTest, ListRefundsWithoutFilterIsAscendingRefundId) {
+  this->CommitRefundFixture();
+  bool more = true;
+  EXPECT_THAT(this->RefundIds(RefundQuery(), &more),
+              ElementsAre("R000000000001", "R000000000002", "R000000000004", "R000000000005",
+                          "R000000000006"));
+  EXPECT_FALSE(more);
+  auto page = this->store().ListRefunds(RefundQuery()).value();
+  ASSERT_EQ(page.refunds.size(), 5u);
+  EXPECT_THAT(page.refunds[0], EqualsProto(Refund("R000000000001", "13800000001", "cmcc", "GD",
+                                                  REFUND_STATE_AWAIT_CLAIM)));
+}
+
+TYPED_TEST(StoreContractTest, ListRefundsByMsisdnReadsThroughThePortIndex) {
+  this->CommitRefundFixture();
+  RefundQuery query;
+  query.msisdn = "13800000001";  // ports P1, P3, P4, P7; P3 and P7 have no case
+  bool more = true;
+  EXPECT_THAT(this->RefundIds(query, &more), ElementsAre("R000000000001", "R000000000004"));
+  EXPECT_FALSE(more);
+  query.msisdn = "138000000012";
+  EXPECT_THAT(this->RefundIds(query), ElementsAre("R000000000006"));
+  query.msisdn = "1380000000";  // a prefix of stored numbers, none itself
+  EXPECT_THAT(this->RefundIds(query), IsEmpty());
+  query.msisdn = "13800000009";
+  EXPECT_THAT(this->RefundIds(query), IsEmpty());
+
+  // The index is where the candidates come from: a case whose port was never stored is listed, but
+  // not found by its number.
+  WriteSet orphan;
+  orphan.refunds.push_back(
+      Refund("R000000000009", "13800000001", "cmcc", "GD", REFUND_STATE_OPENED));
+  this->Commit(orphan);
+  query.msisdn = "13800000001";
+  EXPECT_THAT(this->RefundIds(query), ElementsAre("R000000000001", "R000000000004"));
+  EXPECT_THAT(this->RefundIds(RefundQuery()),
+              ElementsAre("R000000000001", "R000000000002", "R000000000004", "R000000000005",
+                          "R000000000006", "R000000000009"));
+}
+
+TYPED_TEST(StoreContractTest, ListRefundsCarrierMatchesTheDonorOnly) {
+  this->CommitRefundFixture();
+  RefundQuery query;
+  query.carrier = "cmcc";
+  EXPECT_THAT(this->RefundIds(query),
+              ElementsAre("R000000000001", "R000000000005", "R000000000006"));
+  query.carrier = "ctcc";
+  EXPECT_THAT(this->RefundIds(query), ElementsAre("R000000000002", "R000000000004"));
+  query.carrier = "cucc";  // the recipient of every case, donor of none
+  EXPECT_THAT(this->RefundIds(query), IsEmpty());
+}
+
+TYPED_TEST(StoreContractTest, ListRefundsFiltersByState) {
+  this->CommitRefundFixture();
+  RefundQuery query;
+  query.state = REFUND_STATE_AWAIT_CLAIM;
+  EXPECT_THAT(this->RefundIds(query), ElementsAre("R000000000001", "R000000000002"));
+  query.state = REFUND_STATE_STUCK;
+  EXPECT_THAT(this->RefundIds(query), ElementsAre("R000000000005"));
+  query.state = REFUND_STATE_PAYOUT_REQUESTED;
+  EXPECT_THAT(this->RefundIds(query), IsEmpty());
+}
+
+TYPED_TEST(StoreContractTest, ListRefundsFiltersByHomeProvinceAndCombines) {
+  this->CommitRefundFixture();
+  RefundQuery query;
+  query.home_province = "GD";
+  EXPECT_THAT(this->RefundIds(query),
+              ElementsAre("R000000000001", "R000000000004", "R000000000006"));
+  query.home_province = "BJ";
+  EXPECT_THAT(this->RefundIds(query), ElementsAre("R000000000002", "R000000000005"));
+  query.carrier = "cmcc";
+  EXPECT_THAT(this->RefundIds(query), ElementsAre("R000000000005"));
+  query.state = REFUND_STATE_AWAIT_CLAIM;
+  EXPECT_THAT(this->RefundIds(query), IsEmpty());
+
+  RefundQuery by_number;
+  by_number.msisdn = "13800000001";
+  by_number.home_province = "GD";
+  by_number.carrier = "ctcc";
+  EXPECT_THAT(this->RefundIds(by_number), ElementsAre("R000000000004"));
+  by_number.state = REFUND_STATE_CLOSED_PAID;
+  EXPECT_THAT(this->RefundIds(by_number), ElementsAre("R000000000004"));
+  by_number.home_province = "BJ";
+  EXPECT_THAT(this->RefundIds(by_number), IsEmpty());
+}
+
+TYPED_TEST(StoreContractTest, ListRefundsPagesWithAfterRefundIdAndMore) {
+  this->CommitRefundFixture();
+  RefundQuery query;
+  query.limit = 2;
+  bool more = false;
+  EXPECT_THAT(this->RefundIds(query, &more), ElementsAre("R000000000001", "R000000000002"));
+  EXPECT_TRUE(more);
+  query.after_refund_id = "R000000000002";
+  EXPECT_THAT(this->RefundIds(query, &more), ElementsAre("R000000000004", "R000000000005"));
+  EXPECT_TRUE(more);
+  query.after_refund_id = "R000000000005";
+  EXPECT_THAT(this->RefundIds(query, &more), ElementsAre("R000000000006"));
+  EXPECT_FALSE(more);
+  query.after_refund_id = "R000000000006";
+  EXPECT_THAT(this->RefundIds(query, &more), IsEmpty());
+  EXPECT_FALSE(more);
+
+  // after_refund_id need not exist, and is exclusive when it does.
+  query.after_refund_id = "R000000000003";
+  EXPECT_THAT(this->RefundIds(query), ElementsAre("R000000000004", "R000000000005"));
+
+  // Exactly `limit` cases left: nothing follows, so no more.
+  query.after_refund_id = "R000000000004";
+  EXPECT_THAT(this->RefundIds(query, &more), ElementsAre("R000000000005", "R000000000006"));
+  EXPECT_FALSE(more);
+
+  // limit 1 with a filter: a full page with a case after it says more, though none of the rest
+  // matches; the next page is then empty and says no more.
+  RefundQuery filtered;
+  filtered.state = REFUND_STATE_AWAIT_CLAIM;
+  filtered.limit = 1;
+  filtered.after_refund_id = "R000000000001";
+  EXPECT_THAT(this->RefundIds(filtered, &more), ElementsAre("R000000000002"));
+  EXPECT_TRUE(more);
+  filtered.after_refund_id = "R000000000002";
+  EXPECT_THAT(this->RefundIds(filtered, &more), IsEmpty());
+  EXPECT_FALSE(more);
+}
+
+TYPED_TEST(StoreContractTest, ListRefundsPagesWithinOneMsisdn) {
+  this->CommitRefundFixture();
+  RefundQuery query;
+  query.msisdn = "13800000001";
+  query.limit = 1;
+  bool more = false;
+  EXPECT_THAT(this->RefundIds(query, &more), ElementsAre("R000000000001"));
+  EXPECT_TRUE(more);
+  query.after_refund_id = "R000000000001";
+  // Only P000000000007 follows R000000000004 in the index, and it has no case: not a candidate, so
+  // no more.
+  EXPECT_THAT(this->RefundIds(query, &more), ElementsAre("R000000000004"));
+  EXPECT_FALSE(more);
+  query.after_refund_id = "R000000000004";
+  EXPECT_THAT(this->RefundIds(query, &more), IsEmpty());
+  EXPECT_FALSE(more);
+}
+
+TYPED_TEST(StoreContractTest, ListRefundsPagesWithFilters) {
+  this->CommitRefundFixture();
+  // Every page of a filtered listing, followed while `more`, yields exactly the filtered list.
+  for (const std::string msisdn : {"", "13800000001"}) {
+    RefundQuery query;
+    query.msisdn = msisdn;
+    query.home_province = "GD";
+    query.limit = 1;
+    std::vector<std::string> all;
+    for (int guard = 0; guard < 10; ++guard) {
+      bool more = false;
+      auto ids = this->RefundIds(query, &more);
+      all.insert(all.end(), ids.begin(), ids.end());
+      if (!more) break;
+      ASSERT_FALSE(ids.empty());
+      query.after_refund_id = ids.back();
+    }
+    if (msisdn.empty()) {
+      EXPECT_THAT(all, ElementsAre("R000000000001", "R000000000004", "R000000000006"));
+    } else {
+      EXPECT_THAT(all, ElementsAre("R000000000001", "R000000000004"));
+    }
+  }
+}
+
+TYPED_TEST(StoreContractTest, OutboxPutGetRemoveAndLoad) {
+  const auto payout = Outbox("R000000000003", REFUND_STEP_PAYOUT, 4);
+  const auto bill = Outbox("R000000000001", REFUND_STEP_FETCH_FINAL_BILL, 1);
+  const auto close = Outbox("R000000000002", REFUND_STEP_CLOSE_ACCOUNT, 2);
+  WriteSet put;
+  put.outbox_put = {payout, bill, close};
+  this->Commit(put);
+  EXPECT_THAT(this->store().GetOutbox("R000000000003").value(), Optional(EqualsProto(payout)));
+  EXPECT_EQ(this->store().GetOutbox("R000000000009").value(), std::nullopt);
+  EXPECT_THAT(this->store().LoadOutbox().value(),
+              ElementsAre(EqualsProto(bill), EqualsProto(close), EqualsProto(payout)));
+
+  // A removal on its own is a commit too; an id never there is no error.
+  WriteSet remove;
+  remove.outbox_removed = {"R000000000002", "R000000000009"};
+  this->Commit(remove);
+  EXPECT_EQ(this->store().GetOutbox("R000000000002").value(), std::nullopt);
+  EXPECT_THAT(this->store().LoadOutbox().value(),
+              ElementsAre(EqualsProto(bill), EqualsProto(payout)));
+
+  // A put of an existing id replaces the entry (the next attempt).
+  auto retry = Outbox("R000000000003", REFUND_STEP_PAYOUT, 5);
+  retry.set_query_first(true);
+  WriteSet update;
+  update.outbox_put.push_back(retry);
+  this->Commit(update);
+  EXPECT_THAT(this->store().LoadOutbox().value(),
+              ElementsAre(EqualsProto(bill), EqualsProto(retry)));
+}
+
+TYPED_TEST(StoreContractTest, OutboxRemovedAndPutInOneBatchEndsPresent) {
+  const auto freeze = Outbox("R000000000001", REFUND_STEP_FETCH_FINAL_BILL, 1);
+  WriteSet first;
+  first.outbox_put.push_back(freeze);
+  first.outbox_put.push_back(Outbox("R000000000002", REFUND_STEP_PAYOUT, 1));
+  this->Commit(first);
+
+  // One step's result applied and the next step queued under the same case: removals apply before
+  // puts, so the new entry is there. The other case's entry goes with the same commit, and the case
+  // records land with it.
+  const auto next = Outbox("R000000000001", REFUND_STEP_CLOSE_ACCOUNT, 2);
+  WriteSet both;
+  both.outbox_put.push_back(next);
+  both.outbox_removed = {"R000000000001", "R000000000002"};
+  both.refunds.push_back(
+      Refund("R000000000001", "13800000001", "cmcc", "GD", REFUND_STATE_CLOSED_PAID));
+  this->Commit(both);
+  EXPECT_THAT(this->store().LoadOutbox().value(), ElementsAre(EqualsProto(next)));
+  EXPECT_THAT(this->store().GetRefund("R000000000001").value(),
+              Optional(EqualsProto(
+                  Refund("R000000000001", "13800000001", "cmcc", "GD", REFUND_STATE_CLOSED_PAID))));
 }
 
 TYPED_TEST(StoreContractTest, ConcurrentReadersSeeWholeCommits) {
@@ -490,6 +788,16 @@ TYPED_TEST(StoreContractTest, ConcurrentReadersSeeWholeCommits) {
   reader.join();
   EXPECT_EQ(violations.load(), 0);
   EXPECT_EQ(this->store().ReadHistory("13800000001", 1000).value().size(), kCommits);
+}
+
+TEST(RefundIdForPortTest, ReplacesTheLeadingP) {
+  EXPECT_EQ(RefundIdForPort("P000000000123"), "R000000000123");
+  EXPECT_EQ(RefundIdForPort("P01"), "R01");
+  EXPECT_EQ(RefundIdForPort("P"), "R");
+  // Only a leading "P" is a port id; anything else has no case.
+  EXPECT_EQ(RefundIdForPort(""), "");
+  EXPECT_EQ(RefundIdForPort("R000000000123"), "");
+  EXPECT_EQ(RefundIdForPort("000000000123P"), "");
 }
 
 TEST(TimerKeyTest, OrdersByDueTimeThenKind) {

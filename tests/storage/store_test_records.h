@@ -7,6 +7,7 @@
 
 #include "npd/store/v1/records.pb.h"
 #include "npd/v1/common.pb.h"
+#include "npd/v1/refund.pb.h"
 #include "storage/store.h"
 
 namespace npd::storage::testing {
@@ -91,6 +92,34 @@ inline npd::store::v1::IdempotencyRecord Idempotency(const std::string& method,
   record.set_payload_hash(std::string("\x00\x01\xfe\xff", 4));
   record.set_response(response);
   *record.mutable_created_at() = At(1'700'000'000, 123'000'000);
+  return record;
+}
+
+inline npd::store::v1::RefundRecord Refund(const std::string& refund_id, const std::string& msisdn,
+                                           const std::string& donor,
+                                           const std::string& home_province,
+                                           npd::v1::RefundState state) {
+  npd::store::v1::RefundRecord record;
+  npd::v1::Refund& refund = *record.mutable_refund();
+  refund.set_refund_id(refund_id);
+  refund.set_port_id("P" + refund_id.substr(1));
+  refund.set_msisdn(msisdn);
+  refund.set_donor(donor);
+  refund.set_recipient("cucc");
+  refund.set_home_province(home_province);
+  refund.set_state(state);
+  return record;
+}
+
+inline npd::store::v1::OutboxRecord Outbox(const std::string& refund_id, npd::v1::RefundStep step,
+                                           int64_t version) {
+  npd::store::v1::OutboxRecord record;
+  record.set_refund_id(refund_id);
+  record.set_step(step);
+  record.set_idempotency_key(refund_id + ":" + npd::v1::RefundStep_Name(step));
+  record.set_attempts(static_cast<int32_t>(version));
+  *record.mutable_due_at() = At(1'700'000'000 + version);
+  record.set_version(version);
   return record;
 }
 

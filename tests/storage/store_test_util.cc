@@ -37,6 +37,21 @@ WriteSet SampleWriteSet() {
   ws.idempotency.emplace_back(std::string("cucc\0req-1", 10), Idempotency("Submit", "resp"));
   ws.cursors.push_back(Cursor("cucc", 4));
   ws.counters = MakeCounters(1, 7, 4);
+
+  auto refund =
+      Refund("R000000000001", "13800000001", "cmcc", "GD", npd::v1::REFUND_STATE_PAYOUT_REQUESTED);
+  refund.set_holder_identity_hash(std::string("\x00holder\xff", 8));
+  refund.mutable_payee()->set_kind(npd::v1::PAYEE_KIND_BANK_CARD);
+  refund.mutable_payee()->set_account("6222020200112233445");
+  refund.mutable_refund()->add_reasons(npd::v1::REFUND_REASON_F02_NON_REFUNDABLE_PROMO);
+  refund.mutable_refund()->set_refundable_fen(4'250);
+  refund.mutable_refund()->set_payout_key("R000000000001:payout:1");
+  *refund.mutable_refund()->mutable_claim_deadline_at() = At(1'702'592'000);
+  ws.refunds.push_back(refund);
+  auto outbox = Outbox("R000000000001", npd::v1::REFUND_STEP_PAYOUT, 3);
+  outbox.set_last_error("payment channel timed out");
+  outbox.set_query_first(true);
+  ws.outbox_put.push_back(outbox);
   return ws;
 }
 
@@ -54,6 +69,13 @@ void ExpectSampleWriteSet(Store& store) {
               Optional(EqualsProto(ws.idempotency[0].second)));
   EXPECT_THAT(store.LoadCursors().value(), ElementsAre(EqualsProto(ws.cursors[0])));
   EXPECT_THAT(store.LoadCounters().value(), EqualsProto(*ws.counters));
+  EXPECT_THAT(store.GetRefund("R000000000001").value(), Optional(EqualsProto(ws.refunds[0])));
+  RefundQuery refunds_of_number;
+  refunds_of_number.msisdn = "13800000001";
+  EXPECT_THAT(store.ListRefunds(refunds_of_number).value().refunds,
+              ElementsAre(EqualsProto(ws.refunds[0])));
+  EXPECT_THAT(store.GetOutbox("R000000000001").value(), Optional(EqualsProto(ws.outbox_put[0])));
+  EXPECT_THAT(store.LoadOutbox().value(), ElementsAre(EqualsProto(ws.outbox_put[0])));
 }
 
 void ExpectNothingOfSampleWriteSet(Store& store) {
@@ -67,6 +89,10 @@ void ExpectNothingOfSampleWriteSet(Store& store) {
   EXPECT_EQ(store.GetIdempotency(ws.idempotency[0].first).value(), std::nullopt);
   EXPECT_THAT(store.LoadCursors().value(), IsEmpty());
   EXPECT_THAT(store.LoadCounters().value(), EqualsProto(npd::store::v1::Counters()));
+  EXPECT_EQ(store.GetRefund("R000000000001").value(), std::nullopt);
+  EXPECT_THAT(store.ListRefunds(RefundQuery()).value().refunds, IsEmpty());
+  EXPECT_EQ(store.GetOutbox("R000000000001").value(), std::nullopt);
+  EXPECT_THAT(store.LoadOutbox().value(), IsEmpty());
 }
 
 }  // namespace npd::storage::testing
