@@ -82,6 +82,7 @@ void RefundBuilder::Stick(npd::v1::RefundStep step, std::string error, int attem
 
 void RefundBuilder::Close(npd::v1::RefundState state, std::string type, std::string detail) {
   *refund().mutable_closed_at() = ToProto(now_);
+  t_.record.clear_payee();  // personal data no longer needed once the case is over
   ClearStep();
   Enter(state, std::move(type), std::move(detail));
 }

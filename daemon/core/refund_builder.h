@@ -39,7 +39,7 @@ class RefundBuilder {
   // Stops the case in STUCK with the step and the error; no outbox entry.
   void Stick(npd::v1::RefundStep step, std::string error, int attempts,
              npd::v1::RefundReason reason = npd::v1::REFUND_REASON_UNSPECIFIED);
-  // A terminal state with closed_at.
+  // A terminal state with closed_at; the payee account is dropped.
   void Close(npd::v1::RefundState state, std::string type, std::string detail);
 
   RefundTransition Finish() &&;

@@ -158,6 +158,10 @@ void OutboxDispatcher::Dispatch(const npd::store::v1::OutboxRecord& entry) {
         },
         [this, id, refund = **refund](absl::Status status) {
           boost::asio::post(io_, [this, id, refund, status] {
+            if (stopping_) {  // no new call once Stop began: the entry says query_first now
+              Complete(id, absl::CancelledError("stopping"));
+              return;
+            }
             if (!status.ok()) {
               Complete(id, status);
               return;

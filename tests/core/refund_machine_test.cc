@@ -173,6 +173,7 @@ TEST_F(RefundMachineTest, HappyPathEndsClosedPaidThroughEveryState) {
   ASSERT_EQ(step(), npd::v1::REFUND_STEP_CLOSE_ACCOUNT);
   Apply(Done());
   EXPECT_EQ(state(), npd::v1::REFUND_STATE_CLOSED_PAID);
+  EXPECT_FALSE(record_.has_payee());  // the card number is not kept after the case closes
   EXPECT_FALSE(outbox_.has_value());
   EXPECT_TRUE(record_.refund().has_closed_at());
   EXPECT_FALSE(record_.refund().has_pending_step());
