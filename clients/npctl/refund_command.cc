@@ -237,8 +237,8 @@ void AddClaim(CLI::App& refund, Session& session, Action& action) {
           "F09_DUPLICATE_CLAIM), which is a normal answer (exit 0; 'accepted' in --json).\n"
           "Example: npctl --as cmcc refund claim R000000000001 --name 张三 --id-type resident \\\n"
           "           --id 11010519491231002X --payee-kind bank-card \\\n"
-          "           --payee-account 6222020200112233445 --payee-name 张三 --channel hall \\\n"
-          "           --province 广东");
+          "           --payee-account 6222020200112233446 --payee-name 张三 --channel hall \\\n"
+          "           --province Guangdong");
   claim->callback(
       [&session, &action, args] { action = [&session, args] { return Claim(session, *args); }; });
 }

@@ -7,16 +7,31 @@ bin=$1
 plan=$2
 work=$(mktemp -d /tmp/npd-walkthrough-XXXXXX)
 npd_pid=""
+fake_pid=""
 cleanup() {
   [ -n "$npd_pid" ] && kill -9 "$npd_pid" 2>/dev/null || true
+  [ -n "$fake_pid" ] && kill -9 "$fake_pid" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
 
+# The refund's outside systems (billing, payment, settlement, SMS), without faults.
+"$bin/npd-fake-outside" --listen 127.0.0.1:0 --port-file "$work/fake-port" >"$work/fake.log" 2>&1 &
+fake_pid=$!
+for _ in $(seq 1 200); do
+  [ -s "$work/fake-port" ] && break
+  sleep 0.05
+done
+[ -s "$work/fake-port" ] || { echo "npd-fake-outside did not start"; cat "$work/fake.log"; exit 1; }
+fake=$(cat "$work/fake-port")
+
 start_npd() {
   rm -f "$work/port"
   "$bin/npd" --listen 127.0.0.1:0 --data-dir "$work/data" --cutover-mode immediate \
-    --set plan.dir="$plan" --set server.port_file="$work/port" >>"$work/npd.log" 2>&1 &
+    --set plan.dir="$plan" --set server.port_file="$work/port" \
+    --set refund.billing="*=$fake" --set refund.payment="$fake" --set refund.settlement="$fake" \
+    --set refund.sms="$fake" --set refund.retry_initial=50ms --set refund.retry_max=500ms \
+    >>"$work/npd.log" 2>&1 &
   npd_pid=$!
   for _ in $(seq 1 200); do
     [ -s "$work/port" ] && break
@@ -63,4 +78,28 @@ state=$("$bin/npctl" --as cucc --json port get "$port" | json "['port']['state']
 expect "$state" PORT_STATE_COMPLETED "every carrier confirmed"
 serving=$("$bin/npctl" --as ctcc --json number lookup $msisdn | json "['number']['serving_carrier']")
 expect "$serving" cucc "lookup shows the recipient serving"
+
+# The balance refund: frozen, billed and texted by the fakes, then claimed in another province.
+refund="R${port:1}"
+wait_refund() {
+  for _ in $(seq 1 200); do
+    state=$("$bin/npctl" --as cmcc --json refund get "$refund" | json "['refund']['state']")
+    [ "$state" = "$1" ] && return 0
+    sleep 0.05
+  done
+  return 0
+}
+wait_refund REFUND_STATE_AWAIT_CLAIM
+expect "$state" REFUND_STATE_AWAIT_CLAIM "the refund case waits for the claim"
+accepted=$("$bin/npctl" --as cmcc --json refund claim "$refund" "${id[@]}" --payee-kind bank-card \
+  --payee-account 6222020200112233446 --payee-name 张三 --channel hall --province Guangdong \
+  | json "['accepted']")
+expect "$accepted" True "the account holder's claim is accepted"
+kill -9 "$npd_pid"; wait "$npd_pid" 2>/dev/null || true
+start_npd
+wait_refund REFUND_STATE_CLOSED_PAID
+expect "$state" REFUND_STATE_CLOSED_PAID "paid, settled and closed across a SIGKILL"
+paid=$("$bin/npctl" --as cmcc --json refund get "$refund" | json "['refund']['paid_fen']")
+refundable=$("$bin/npctl" --as cmcc --json refund get "$refund" | json "['refund']['refundable_fen']")
+expect "$paid" "$refundable" "the amount paid is the amount refundable"
 echo "walkthrough passed"
