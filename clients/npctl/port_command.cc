@@ -9,6 +9,7 @@
 #include "clients/client/enum_names.h"
 #include "clients/client/human_text.h"
 #include "clients/npctl/commands.h"
+#include "clients/npctl/paged_list.h"
 #include "npd/v1/porting.grpc.pb.h"
 
 namespace npd::npctl {
@@ -136,33 +137,12 @@ int List(Session& session, const ListArgs& args) {
   request.set_page_token(args.page_token);
 
   auto stub = PortingService::NewStub(session.channel());
-  int listed = 0;
-  while (true) {
-    npd::v1::ListPortsResponse response;
-    const grpc::Status status = session.Unary(
-        [&](grpc::ClientContext* context) { return stub->ListPorts(context, request, &response); });
-    if (!status.ok()) return session.Fail(status);
-    listed += response.ports_size();
-    if (session.json()) {
-      session.Print(response, [] { return std::string(); });
-    } else {
-      for (const npd::v1::Port& port : response.ports()) {
-        std::cout << client::PortLine(port) << '\n';
-      }
-      std::cout << std::flush;
-    }
-    if (response.next_page_token().empty()) break;
-    if (!args.all) {
-      if (!session.json()) {
-        std::cerr << "more ports: --page-token " << response.next_page_token()
-                  << " (or --all for every page)" << std::endl;
-      }
-      break;
-    }
-    request.set_page_token(response.next_page_token());
-  }
-  if (listed == 0 && !session.json()) std::cerr << "no matching ports" << std::endl;
-  return kExitOk;
+  return ListPages<npd::v1::ListPortsRequest, npd::v1::ListPortsResponse>(
+      session, request, args.all, "ports",
+      [&](grpc::ClientContext* context, const npd::v1::ListPortsRequest& r,
+          npd::v1::ListPortsResponse* out) { return stub->ListPorts(context, r, out); },
+      [](const npd::v1::ListPortsResponse& r) -> const auto& { return r.ports(); },
+      [](const auto& item) { return client::PortLine(item); });
 }
 
 void AddSubmit(CLI::App& port, Session& session, Action& action) {
@@ -242,13 +222,14 @@ void AddCancel(CLI::App& port, Session& session, Action& action) {
 
 void AddResend(CLI::App& port, Session& session, Action& action) {
   auto port_id = std::make_shared<std::string>();
-  CLI::App* resend =
-      port.add_subcommand("resend", "Resend the routing change of a PARTIAL_FAILURE port (operator)");
+  CLI::App* resend = port.add_subcommand(
+      "resend", "Resend the routing change of a PARTIAL_FAILURE port (operator)");
   resend->add_option("PORT", *port_id, "Port id, e.g. P000000000001")->required();
-  Explain(*resend,
-          "As the operator: broadcast the routing change of a PARTIAL_FAILURE transaction again and\n"
-          "give the carriers still missing (see 'pending confirmations') another T_ack. Prints the\n"
-          "port, back in CUTOVER. Example: npctl --as operator port resend P000000000042");
+  Explain(
+      *resend,
+      "As the operator: broadcast the routing change of a PARTIAL_FAILURE transaction again and\n"
+      "give the carriers still missing (see 'pending confirmations') another T_ack. Prints the\n"
+      "port, back in CUTOVER. Example: npctl --as operator port resend P000000000042");
   resend->callback([&session, &action, port_id] {
     action = [&session, port_id] { return Resend(session, *port_id); };
   });
@@ -266,12 +247,14 @@ void AddDisconnect(CLI::App& port, Session& session, Action& action) {
       ->type_name("TIME");
   disconnect->add_option("--note", args->note, "Why, for the audit trail; at most 500 characters")
       ->type_name("TEXT");
-  Explain(*disconnect,
-          "As the carrier serving a ported number: the subscriber left. npd creates a number-return\n"
-          "transaction in DISCONNECT_PENDING; at the effective time the route goes back to the range\n"
-          "holder, broadcast and confirmed like a port, ending RETURNED. Cancel it with 'port cancel'\n"
-          "before then. Prints the transaction.\n"
-          "Example: npctl --as cucc port disconnect 13800138000 --effective-at 2026-12-01T00:00:00+08:00");
+  Explain(
+      *disconnect,
+      "As the carrier serving a ported number: the subscriber left. npd creates a number-return\n"
+      "transaction in DISCONNECT_PENDING; at the effective time the route goes back to the range\n"
+      "holder, broadcast and confirmed like a port, ending RETURNED. Cancel it with 'port cancel'\n"
+      "before then. Prints the transaction.\n"
+      "Example: npctl --as cucc port disconnect 13800138000 --effective-at "
+      "2026-12-01T00:00:00+08:00");
   disconnect->callback([&session, &action, args] {
     action = [&session, args] { return Disconnect(session, *args); };
   });

@@ -7,6 +7,7 @@
 #include "clients/client/enum_names.h"
 #include "clients/client/human_text.h"
 #include "clients/npctl/commands.h"
+#include "clients/npctl/paged_list.h"
 #include "npd/v1/refund.grpc.pb.h"
 
 namespace npd::npctl {
@@ -121,34 +122,12 @@ int List(Session& session, const ListArgs& args) {
   request.set_page_token(args.page_token);
 
   auto stub = RefundService::NewStub(session.channel());
-  int listed = 0;
-  while (true) {
-    npd::v1::ListRefundsResponse response;
-    const grpc::Status status = session.Unary([&](grpc::ClientContext* context) {
-      return stub->ListRefunds(context, request, &response);
-    });
-    if (!status.ok()) return session.Fail(status);
-    listed += response.refunds_size();
-    if (session.json()) {
-      session.Print(response, [] { return std::string(); });
-    } else {
-      for (const npd::v1::Refund& refund : response.refunds()) {
-        std::cout << client::RefundLine(refund) << '\n';
-      }
-      std::cout << std::flush;
-    }
-    if (response.next_page_token().empty()) break;
-    if (!args.all) {
-      if (!session.json()) {
-        std::cerr << "more refunds: --page-token " << response.next_page_token()
-                  << " (or --all for every page)" << std::endl;
-      }
-      break;
-    }
-    request.set_page_token(response.next_page_token());
-  }
-  if (listed == 0 && !session.json()) std::cerr << "no matching refunds" << std::endl;
-  return kExitOk;
+  return ListPages<npd::v1::ListRefundsRequest, npd::v1::ListRefundsResponse>(
+      session, request, args.all, "refunds",
+      [&](grpc::ClientContext* context, const npd::v1::ListRefundsRequest& r,
+          npd::v1::ListRefundsResponse* out) { return stub->ListRefunds(context, r, out); },
+      [](const npd::v1::ListRefundsResponse& r) -> const auto& { return r.refunds(); },
+      [](const auto& item) { return client::RefundLine(item); });
 }
 
 void AddGet(CLI::App& refund, Session& session, Action& action) {

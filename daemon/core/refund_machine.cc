@@ -317,17 +317,17 @@ absl::StatusOr<RefundTransition> BeginPayout(const RefundRecord& record,
   return std::move(b).Finish();
 }
 
-absl::StatusOr<BillOutcome> ReportFinalBill(const RefundRecord& record,
-                                            const std::optional<OutboxRecord>& outbox,
-                                            const npd::v1::FinalBill& bill,
-                                            const RefundPolicy& policy, absl::Time now) {
+absl::StatusOr<CallbackOutcome> ReportFinalBill(const RefundRecord& record,
+                                                const std::optional<OutboxRecord>& outbox,
+                                                const npd::v1::FinalBill& bill,
+                                                const RefundPolicy& policy, absl::Time now) {
   (void)policy;
   const Refund& r = record.refund();
   if (r.has_final_bill()) {
     npd::v1::FinalBill a = r.final_bill(), c = bill;
     a.clear_produced_at();
     c.clear_produced_at();
-    if (a.SerializeAsString() == c.SerializeAsString()) return BillOutcome{};
+    if (a.SerializeAsString() == c.SerializeAsString()) return CallbackOutcome{};
     return RefundNotAllowed(r, absl::StrCat("a different final bill (", r.final_bill().bill_id(),
                                             ") was already applied"));
   }
@@ -348,7 +348,7 @@ absl::StatusOr<BillOutcome> ReportFinalBill(const RefundRecord& record,
     default:
       return RefundNotAllowed(r, "it is not waiting for a final bill");
   }
-  return BillOutcome{.applied = true, .transition = std::move(b).Finish()};
+  return CallbackOutcome{.applied = true, .transition = std::move(b).Finish()};
 }
 
 absl::StatusOr<ClaimOutcome> ClaimRefund(const RefundRecord& record,
@@ -447,17 +447,17 @@ absl::StatusOr<RefundTransition> ExpireClaim(const RefundRecord& record, absl::T
   return std::move(b).Finish();
 }
 
-absl::StatusOr<BillOutcome> ApplyPayoutReport(const RefundRecord& record,
-                                              const std::optional<OutboxRecord>& outbox,
-                                              const PayoutReport& report,
-                                              const RefundPolicy& policy, absl::Time now) {
+absl::StatusOr<CallbackOutcome> ApplyPayoutReport(const RefundRecord& record,
+                                                  const std::optional<OutboxRecord>& outbox,
+                                                  const PayoutReport& report,
+                                                  const RefundPolicy& policy, absl::Time now) {
   const Refund& r = record.refund();
   const bool paying = r.state() == npd::v1::REFUND_STATE_PAYOUT_REQUESTED ||
                       (r.state() == npd::v1::REFUND_STATE_STUCK &&
                        r.stuck().from_state() == npd::v1::REFUND_STATE_PAYOUT_REQUESTED);
   if (!paying || report.payout_key != r.payout_key() ||
       report.status == npd::v1::PAYOUT_STATUS_PENDING) {
-    return BillOutcome{};
+    return CallbackOutcome{};
   }
   if (report.status == npd::v1::PAYOUT_STATUS_SUCCEEDED &&
       report.amount_fen != r.refundable_fen()) {
@@ -475,7 +475,7 @@ absl::StatusOr<BillOutcome> ApplyPayoutReport(const RefundRecord& record,
   } else {
     ReleaseForNewClaim(b, report.failure_text, policy);
   }
-  return BillOutcome{.applied = true, .transition = std::move(b).Finish()};
+  return CallbackOutcome{.applied = true, .transition = std::move(b).Finish()};
 }
 
 absl::StatusOr<RefundTransition> RedriveRefund(const RefundRecord& record, const std::string& note,

@@ -104,13 +104,16 @@ absl::StatusOr<RefundTransition> BeginPayout(
     const npd::store::v1::RefundRecord& record,
     const std::optional<npd::store::v1::OutboxRecord>& outbox, int64_t version, absl::Time now);
 
-// Billing pushed a final bill. `applied` false (and no transition) for the same bill again.
-// FAILED_PRECONDITION for another bill once one was applied, or a case past the bill.
-struct BillOutcome {
+// What a callback from outside (a pushed bill, a payout result) did: `applied` false and no
+// transition when it changed nothing.
+struct CallbackOutcome {
   bool applied = false;
   std::optional<RefundTransition> transition;
 };
-absl::StatusOr<BillOutcome> ReportFinalBill(
+
+// Billing pushed a final bill. Not applied for the same bill again. FAILED_PRECONDITION for another
+// bill once one was applied, or a case past the bill.
+absl::StatusOr<CallbackOutcome> ReportFinalBill(
     const npd::store::v1::RefundRecord& record,
     const std::optional<npd::store::v1::OutboxRecord>& outbox, const npd::v1::FinalBill& bill,
     const RefundPolicy& policy, absl::Time now);
@@ -152,7 +155,7 @@ struct PayoutReport {
   int64_t amount_fen = 0;
   std::string failure_text;
 };
-absl::StatusOr<BillOutcome> ApplyPayoutReport(
+absl::StatusOr<CallbackOutcome> ApplyPayoutReport(
     const npd::store::v1::RefundRecord& record,
     const std::optional<npd::store::v1::OutboxRecord>& outbox, const PayoutReport& report,
     const RefundPolicy& policy, absl::Time now);

@@ -53,6 +53,23 @@ absl::StatusOr<LoadedCase> LoadForDonor(Txn& txn, const std::string& refund_id,
   return loaded;
 }
 
+// A callback (pushed bill, payout result): stage it when it changed the case; either way answer
+// with the case as it is now and whether anything was applied.
+template <typename Resp>
+absl::Status StageCallback(Txn& txn, const RefundRecord& before,
+                           absl::StatusOr<core::CallbackOutcome> outcome, const std::string& caller,
+                           const std::string& request_id, Resp& response) {
+  if (!outcome.ok()) return outcome.status();
+  response.set_applied(outcome->applied);
+  if (!outcome->transition.has_value()) {
+    *response.mutable_refund() = before.refund();
+    return absl::OkStatus();
+  }
+  *response.mutable_refund() = outcome->transition->record.refund();
+  StageRefund(txn, *std::move(outcome->transition), caller, request_id);
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 std::string RefundIdOfPayoutKey(const std::string& payout_key) {
@@ -101,15 +118,8 @@ absl::Status HandleReportFinalBill(Txn& txn, const EngineContext& ctx, const std
   if (!loaded.ok()) return loaded.status();
   auto outcome = core::ReportFinalBill(loaded->record, loaded->outbox, request.bill(),
                                        ctx.refund_policy, txn.now());
-  if (!outcome.ok()) return outcome.status();
-  response.set_applied(outcome->applied);
-  if (!outcome->transition.has_value()) {
-    *response.mutable_refund() = loaded->record.refund();
-    return absl::OkStatus();
-  }
-  *response.mutable_refund() = outcome->transition->record.refund();
-  StageRefund(txn, *std::move(outcome->transition), caller, request.request_id());
-  return absl::OkStatus();
+  return StageCallback(txn, loaded->record, std::move(outcome), caller, request.request_id(),
+                       response);
 }
 
 absl::Status HandleReportPayoutResult(Txn& txn, const EngineContext& ctx, const std::string& caller,
@@ -128,15 +138,8 @@ absl::Status HandleReportPayoutResult(Txn& txn, const EngineContext& ctx, const 
                             .failure_text = request.failure_text()};
   auto outcome =
       core::ApplyPayoutReport(loaded->record, loaded->outbox, report, ctx.refund_policy, txn.now());
-  if (!outcome.ok()) return outcome.status();
-  response.set_applied(outcome->applied);
-  if (!outcome->transition.has_value()) {
-    *response.mutable_refund() = loaded->record.refund();
-    return absl::OkStatus();
-  }
-  *response.mutable_refund() = outcome->transition->record.refund();
-  StageRefund(txn, *std::move(outcome->transition), caller, request.request_id());
-  return absl::OkStatus();
+  return StageCallback(txn, loaded->record, std::move(outcome), caller, request.request_id(),
+                       response);
 }
 
 absl::Status HandleRedriveRefund(Txn& txn, const EngineContext& ctx, const std::string& caller,
