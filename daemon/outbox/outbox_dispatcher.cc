@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <future>
 #include <memory>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -54,10 +55,15 @@ absl::Status OutboxDispatcher::Start() {
 
 void OutboxDispatcher::Stop() {
   if (!thread_.joinable()) return;
-  boost::asio::post(io_, [this] {
+  // Once this has run on the io thread nothing dispatches any more (handlers run in order), so the
+  // calls Drain waits for are all there will be.
+  std::promise<void> stopped;
+  boost::asio::post(io_, [this, &stopped] {
     stopping_ = true;
     wakeup_.cancel();
+    stopped.set_value();
   });
+  stopped.get_future().wait();
   // Calls in flight finish (each within the call timeout); their results are posted to the engine,
   // which is still running, and complete.
   systems_.Drain();
