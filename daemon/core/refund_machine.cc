@@ -131,17 +131,19 @@ void ApplyFetch(RefundBuilder& b, const OutboxRecord& entry, const StepResult& r
 void ApplyPayout(RefundBuilder& b, const OutboxRecord& entry, const StepResult& result,
                  const RefundPolicy& policy, double jitter) {
   if (result.payout_query && !result.payout_found) {
-    // The channel never received this key: paying it (with the same key) is safe.
+    // The channel never received this key: paying it (with the same key) is safe, and at once:
+    // the failed Pay that led here was already counted and backed off. The error that lost it
+    // stays visible.
     b.Note("REFUND_PAYOUT_NOT_RECEIVED",
            absl::StrCat("the channel has no payout under ", entry.idempotency_key(),
                         "; paying again with the same key"));
-    if (entry.attempts() + 1 >= policy.max_attempts) {
-      b.Stick(entry.step(), "payout not received by the channel", entry.attempts() + 1);
-      return;
-    }
     OutboxRecord next = entry;
     next.set_query_first(false);
-    b.Retry(next, b.now(), "payout not received by the channel", /*count_attempt=*/true);
+    b.Retry(next, b.now(),
+            entry.last_error().empty()
+                ? "payout not received by the channel"
+                : absl::StrCat("payout not received by the channel after: ", entry.last_error()),
+            /*count_attempt=*/false);
     return;
   }
   switch (result.payout_status) {

@@ -460,9 +460,14 @@ TEST_F(RefundMachineTest, TimeoutKeepsTheKeyAndQueriesBeforeAnyRetry) {
 
 TEST_F(RefundMachineTest, QueryNotFoundPaysAgainUnderTheSameKey) {
   ToPayoutRequested();
-  Apply(Failed("UNAVAILABLE"));
+  Apply(Failed("UNAVAILABLE: connection reset"));
+  ASSERT_EQ(outbox_->attempts(), 1);
   Apply(PayResult(npd::v1::PAYOUT_STATUS_UNSPECIFIED, /*query=*/true, /*found=*/false));
   EXPECT_FALSE(outbox_->query_first());
+  // The lost Pay was counted once (its failure); the answer "not received" is not a second attempt,
+  // and the error that lost it stays visible.
+  EXPECT_EQ(outbox_->attempts(), 1);
+  EXPECT_THAT(outbox_->last_error(), HasSubstr("UNAVAILABLE: connection reset"));
   EXPECT_EQ(outbox_->idempotency_key(), "R000000000042:payout:1");
   EXPECT_EQ(FromProto(outbox_->due_at()), now_);
   auto begun = BeginPayout(record_, outbox_, outbox_->version(), now_);
@@ -471,6 +476,21 @@ TEST_F(RefundMachineTest, QueryNotFoundPaysAgainUnderTheSameKey) {
   EXPECT_EQ(state(), npd::v1::REFUND_STATE_PAYOUT_REQUESTED);
   EXPECT_EQ(events_.back().type, "REFUND_PAYOUT_RESENT");
   EXPECT_TRUE(outbox_->query_first());
+}
+
+TEST_F(RefundMachineTest, AChannelThatLosesEveryPayStillEndsStuckAfterTheAttempts) {
+  ToPayoutRequested();
+  for (int round = 0; round < 10 && state() != npd::v1::REFUND_STATE_STUCK; ++round) {
+    Apply(Failed("DEADLINE_EXCEEDED: lost on the way"));  // the Pay
+    if (state() == npd::v1::REFUND_STATE_STUCK) break;
+    Apply(PayResult(npd::v1::PAYOUT_STATUS_UNSPECIFIED, /*query=*/true, /*found=*/false));
+    auto begun = BeginPayout(record_, outbox_, outbox_->version(), now_);
+    ASSERT_TRUE(begun.ok());
+    Take(*begun);
+  }
+  EXPECT_EQ(state(), npd::v1::REFUND_STATE_STUCK);
+  EXPECT_EQ(record_.refund().stuck().attempts(), policy_.max_attempts);
+  EXPECT_THAT(record_.refund().stuck().last_error(), HasSubstr("lost on the way"));
 }
 
 TEST_F(RefundMachineTest, PendingPayoutIsPolledAndCountsTowardsStuck) {
