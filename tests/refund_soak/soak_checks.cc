@@ -53,6 +53,14 @@ std::string Brief(const Refund& r) {
 
 }  // namespace
 
+// ", payout <key> in the ledger: <status>" for a case with a payout key; empty otherwise.
+std::string SoakChecks::PayoutInLedger(const Refund& r) const {
+  if (r.payout_key().empty()) return "";
+  auto payout = in_.outside->payment().Payout(r.payout_key());
+  return absl::StrCat("; payout ", r.payout_key(), " in the ledger: ",
+                      payout ? npd::v1::PayoutStatus_Name(payout->status) : "no record");
+}
+
 bool CaseAtRest(const Refund& r, const SoakNumbers& numbers) {
   if (IsClosedState(r.state()) || r.state() == npd::v1::REFUND_STATE_STUCK) return true;
   const SoakNumber* number = numbers.Find(r.msisdn());
@@ -81,7 +89,7 @@ void SoakChecks::Count() {
         f.stuck_details.push_back(absl::StrCat(
             Brief(r), " from ", StateName(r.stuck().from_state()), " step ",
             npd::v1::RefundStep_Name(r.stuck().step()), " after ", r.stuck().attempts(),
-            " attempts, payout_key ", r.payout_key(), ", last error: ", r.stuck().last_error()));
+            " attempts, last error: ", r.stuck().last_error(), PayoutInLedger(r)));
       }
     }
     const SoakNumber* number = in_.numbers->Find(r.msisdn());

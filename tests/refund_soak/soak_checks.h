@@ -48,6 +48,9 @@ struct SoakFigures {
   int64_t closed_paid_fen = 0;    // sum of refundable_fen of CLOSED_PAID cases
   int64_t no_refund_zero = 0;     // CLOSED_NO_REFUND with refundable 0
   int64_t no_refund_arrears = 0;  // CLOSED_NO_REFUND with refundable < 0
+  // One line per STUCK case that is not a judicial hold: state, step, attempts, last error and
+  // what the payment ledger holds under its payout key.
+  std::vector<std::string> stuck_details;
 };
 
 // True when `refund` needs nothing more from the run: CLOSED_*, STUCK (with or without a reason:
@@ -71,6 +74,7 @@ class SoakChecks {
   CheckResult Bills();
   CheckResult Outcomes();
   void Count();
+  std::string PayoutInLedger(const npd::v1::Refund& r) const;
 
   const SoakObservation in_;
   SoakFigures figures_;
