@@ -148,6 +148,15 @@ void ApplyPayout(RefundBuilder& b, const OutboxRecord& entry, const StepResult& 
   }
   switch (result.payout_status) {
     case npd::v1::PAYOUT_STATUS_SUCCEEDED:
+      if (result.payout_amount_fen.has_value() &&
+          *result.payout_amount_fen != b.refund().refundable_fen()) {
+        b.Stick(entry.step(),
+                absl::StrCat("the channel reports ", FormatFen(*result.payout_amount_fen),
+                             " paid under ", entry.idempotency_key(), ", but ",
+                             FormatFen(b.refund().refundable_fen()), " was requested"),
+                entry.attempts() + 1);
+        return;
+      }
       MarkPaid(b, result.reference);
       return;
     case npd::v1::PAYOUT_STATUS_FAILED_PAYEE_INVALID:

@@ -84,6 +84,9 @@ struct StepResult {
   bool payout_found = true;
   npd::v1::PayoutStatus payout_status = npd::v1::PAYOUT_STATUS_UNSPECIFIED;
   std::string failure_text;
+  // PAYOUT, when the channel said (a query does): the amount it paid. A SUCCEEDED payout of another
+  // amount than the refundable one stops the case in STUCK for an operator.
+  std::optional<int64_t> payout_amount_fen;
   // PAYOUT (reference), SETTLE (entry id), NOTIFY (message id), CLOSE (closure reference).
   std::string reference;
 };

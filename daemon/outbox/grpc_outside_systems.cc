@@ -284,6 +284,9 @@ void GrpcOutsideSystems::Call(const npd::store::v1::RefundRecord& record,
               r.payout_status = resp.status();
               r.reference = resp.payout_reference();
               r.failure_text = resp.failure_text();
+              if (resp.status() == npd::v1::PAYOUT_STATUS_SUCCEEDED) {
+                r.payout_amount_fen = resp.amount_fen();
+              }
             },
             std::move(done));
         return;

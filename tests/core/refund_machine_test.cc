@@ -453,9 +453,22 @@ TEST_F(RefundMachineTest, TimeoutKeepsTheKeyAndQueriesBeforeAnyRetry) {
   EXPECT_TRUE(outbox_->query_first());
   EXPECT_EQ(outbox_->idempotency_key(), "R000000000042:payout:1");
   // The query finds the payout that succeeded late: recognised, not paid again.
-  Apply(PayResult(npd::v1::PAYOUT_STATUS_SUCCEEDED, /*query=*/true));
+  StepResult found = PayResult(npd::v1::PAYOUT_STATUS_SUCCEEDED, /*query=*/true);
+  found.payout_amount_fen = 5000;
+  Apply(found);
   EXPECT_EQ(state(), npd::v1::REFUND_STATE_PAID);
   EXPECT_EQ(record_.refund().payout_generation(), 1);
+}
+
+TEST_F(RefundMachineTest, AQueriedSuccessOfAnotherAmountIsStuckNotPaid) {
+  ToPayoutRequested();
+  Apply(Failed("DEADLINE_EXCEEDED"));
+  StepResult odd = PayResult(npd::v1::PAYOUT_STATUS_SUCCEEDED, /*query=*/true);
+  odd.payout_amount_fen = 4999;
+  Apply(odd);
+  EXPECT_EQ(state(), npd::v1::REFUND_STATE_STUCK);
+  EXPECT_EQ(record_.refund().paid_fen(), 0);
+  EXPECT_THAT(record_.refund().stuck().last_error(), HasSubstr("49.99 CNY paid"));
 }
 
 TEST_F(RefundMachineTest, QueryNotFoundPaysAgainUnderTheSameKey) {
