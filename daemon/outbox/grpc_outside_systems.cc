@@ -1,13 +1,13 @@
 #include "daemon/outbox/grpc_outside_systems.h"
 
 #include <chrono>
-#include <iterator>
 #include <utility>
 
 #include <grpcpp/client_context.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "daemon/core/time_convert.h"
 #include "npd/ext/v1/billing.grpc.pb.h"
@@ -23,18 +23,10 @@ using npd::ext::v1::PaymentService;
 using npd::ext::v1::SettlementService;
 using npd::ext::v1::SmsService;
 
-// gRPC's code names, indexed by code.
-constexpr const char* kCodeNames[] = {
-    "OK",        "CANCELLED",      "UNKNOWN",           "INVALID_ARGUMENT",   "DEADLINE_EXCEEDED",
-    "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
-    "ABORTED",   "OUT_OF_RANGE",   "UNIMPLEMENTED",     "INTERNAL",           "UNAVAILABLE",
-    "DATA_LOSS", "UNAUTHENTICATED"};
-
+// "UNAVAILABLE: connection refused": gRPC's codes are numbered as absl's.
 std::string StatusText(const grpc::Status& s) {
-  const int code = static_cast<int>(s.error_code());
-  const char* name =
-      code >= 0 && code < static_cast<int>(std::size(kCodeNames)) ? kCodeNames[code] : "CODE";
-  return absl::StrCat(name, ": ", s.error_message());
+  return absl::StrCat(absl::StatusCodeToString(static_cast<absl::StatusCode>(s.error_code())), ": ",
+                      s.error_message());
 }
 
 core::StepResult Retryable(std::string error) {
