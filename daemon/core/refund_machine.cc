@@ -77,15 +77,18 @@ void MarkPaid(RefundBuilder& b, const std::string& reference) {
   b.Schedule(npd::v1::REFUND_STEP_SETTLE, StepKey(r, "settle"), b.now());
 }
 
-// A result that leaves the step to be tried again; STUCK once the attempts are used up.
+// A result that leaves the step to be tried again, after the backoff (or `delay` when given);
+// STUCK once the attempts are used up.
 void RetryOrStick(RefundBuilder& b, const OutboxRecord& entry, const std::string& error,
-                  const RefundPolicy& policy, double jitter) {
+                  const RefundPolicy& policy, double jitter,
+                  std::optional<absl::Duration> delay = std::nullopt) {
   const int attempts = entry.attempts() + 1;
   if (attempts >= policy.max_attempts) {
     b.Stick(entry.step(), error, attempts);
     return;
   }
-  b.Retry(entry, b.now() + RetryDelay(policy, attempts, jitter), error, /*count_attempt=*/true);
+  b.Retry(entry, b.now() + delay.value_or(RetryDelay(policy, attempts, jitter)), error,
+          /*count_attempt=*/true);
 }
 
 void ApplyFreeze(RefundBuilder& b, const StepResult& result) {
@@ -162,18 +165,10 @@ void ApplyPayout(RefundBuilder& b, const OutboxRecord& entry, const StepResult& 
     case npd::v1::PAYOUT_STATUS_FAILED_PAYEE_INVALID:
       ReleaseForNewClaim(b, result.failure_text, policy);
       return;
-    case npd::v1::PAYOUT_STATUS_PENDING: {
-      OutboxRecord next = entry;
-      next.set_query_first(true);
-      const int attempts = entry.attempts() + 1;
-      if (attempts >= policy.max_attempts) {
-        b.Stick(entry.step(), "payout still pending at the channel", attempts);
-        return;
-      }
-      b.Retry(next, b.now() + policy.poll_interval, "payout pending at the channel",
-              /*count_attempt=*/true);
+    case npd::v1::PAYOUT_STATUS_PENDING:
+      // The entry already says query_first (a Pay was begun): the next attempt polls by the key.
+      RetryOrStick(b, entry, "payout pending at the channel", policy, jitter, policy.poll_interval);
       return;
-    }
     default:
       RetryOrStick(b, entry, "payment channel answered without a status", policy, jitter);
       return;
