@@ -207,12 +207,6 @@ std::string RefundIdForPort(const std::string& port_id) {
   return port_id.empty() ? "R" : absl::StrCat("R", port_id.substr(1));
 }
 
-bool IsClosed(npd::v1::RefundState state) {
-  return state == npd::v1::REFUND_STATE_CLOSED_PAID ||
-         state == npd::v1::REFUND_STATE_CLOSED_NO_REFUND ||
-         state == npd::v1::REFUND_STATE_CLOSED_EXPIRED;
-}
-
 RefundAmount ComputeRefundable(const npd::v1::FinalBill& bill) {
   RefundAmount a;
   a.refundable_fen = bill.cash_balance_fen() - bill.non_refundable_fen() -

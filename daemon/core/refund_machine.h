@@ -43,8 +43,6 @@ inline constexpr char kPaymentActor[] = "payment";
 
 // "R" + the 12 digits of the port id.
 std::string RefundIdForPort(const std::string& port_id);
-// True for CLOSED_PAID, CLOSED_NO_REFUND and CLOSED_EXPIRED.
-bool IsClosed(npd::v1::RefundState state);
 
 // The case after a command. `outbox` is the case's outbox entry afterwards (unset: none). When
 // `outbox_changed` the engine writes it (put, or remove when unset) and the entry's version is one
