@@ -8,6 +8,7 @@
 #include <set>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "storage/keys.h"
 #include "storage/port_filter.h"
 #include "storage/refund_filter.h"
@@ -19,6 +20,7 @@ using npd::store::v1::Counters;
 using npd::store::v1::EventRecord;
 using npd::store::v1::FeedCursor;
 using npd::store::v1::IdempotencyRecord;
+using npd::store::v1::JournalEntry;
 using npd::store::v1::NumberRecord;
 using npd::store::v1::OutboxRecord;
 using npd::store::v1::PortRecord;
@@ -195,6 +197,59 @@ class MemoryStore final : public Store {
     return out;
   }
 
+  absl::StatusOr<std::vector<JournalEntry>> ReadJournal(uint64_t after, size_t max) override {
+    std::lock_guard lock(mu_);
+    std::vector<JournalEntry> out;
+    for (auto it = journal_.upper_bound(after); it != journal_.end() && out.size() < max; ++it) {
+      out.push_back(it->second);
+    }
+    return out;
+  }
+
+  // Copies the table as (key, serialised value) under the lock, then visits the copy.
+  absl::Status ScanTable(std::string_view table, const TableVisitor& visit) override {
+    std::vector<std::pair<std::string, std::string>> rows;
+    {
+      std::lock_guard lock(mu_);
+      auto add = [&rows](std::string key, const google::protobuf::Message& value) {
+        rows.emplace_back(std::move(key), value.SerializeAsString());
+      };
+      if (table == "numbers") {
+        for (const auto& [k, v] : numbers_) add(k, v);
+      } else if (table == "ports") {
+        for (const auto& [k, v] : ports_) add(k, v);
+      } else if (table == "ports_by_msisdn") {
+        for (const auto& k : port_index_) rows.emplace_back(k, "");
+      } else if (table == "events") {
+        for (const auto& [k, v] : events_) add(k, v);
+      } else if (table == "feed") {
+        for (const auto& [k, v] : feed_) add(keys::BigEndian64(k), v);
+      } else if (table == "timers") {
+        for (const auto& [k, v] : timers_) add(k, v);
+      } else if (table == "idempotency") {
+        for (const auto& [k, v] : idempotency_) add(k, v);
+      } else if (table == "meta") {
+        // Same keys as the RocksDB store; "counters" sorts before "cursor/".
+        if (counters_.ByteSizeLong() > 0) add(std::string(keys::kCounters), counters_);
+        for (const auto& [k, v] : cursors_) add(keys::CursorKey(k), v);
+      } else if (table == "awaiting") {
+        for (const auto& [k, v] : awaiting_) rows.emplace_back(keys::BigEndian64(k), v);
+      } else if (table == "refunds") {
+        for (const auto& [k, v] : refunds_) add(k, v);
+      } else if (table == "outbox") {
+        for (const auto& [k, v] : outbox_) add(k, v);
+      } else if (table == "journal") {
+        for (const auto& [k, v] : journal_) add(keys::BigEndian64(k), v);
+      } else {
+        return absl::InvalidArgumentError(absl::StrCat("storage: no table ", keys::ToAbsl(table)));
+      }
+    }
+    for (const auto& [key, value] : rows) {
+      if (absl::Status s = visit(key, value); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
+
   absl::StatusOr<Counters> LoadCounters() override {
     std::lock_guard lock(mu_);
     return counters_;
@@ -210,8 +265,8 @@ class MemoryStore final : public Store {
 
   // Same order as the RocksDB store (see rocks_store.cc): numbers, ports (+index), events, feed,
   // feed pruning, timers_removed, timers_added, idempotency, cursors, counters, awaiting_removed,
-  // awaiting_added, refunds, outbox_removed, outbox_put. Nothing below can fail once the injected
-  // failure is checked, so the WriteSet is applied whole or not at all.
+  // awaiting_added, refunds, outbox_removed, outbox_put, journal. Nothing below can fail once the
+  // injected failure is checked, so the WriteSet is applied whole or not at all.
   absl::Status Commit(const WriteSet& batch) override {
     std::lock_guard lock(mu_);
     if (failures_left_ > 0) {
@@ -241,6 +296,7 @@ class MemoryStore final : public Store {
     for (const auto& refund : batch.refunds) refunds_[refund.refund().refund_id()] = refund;
     for (const auto& refund_id : batch.outbox_removed) outbox_.erase(refund_id);
     for (const auto& entry : batch.outbox_put) outbox_[entry.refund_id()] = entry;
+    for (const auto& entry : batch.journal) journal_[entry.sequence()] = entry;
     return absl::OkStatus();
   }
 
@@ -274,6 +330,7 @@ class MemoryStore final : public Store {
   std::map<uint64_t, std::string> awaiting_;                  // routing_sequence -> port_id
   std::map<std::string, RefundRecord, std::less<>> refunds_;  // by refund_id
   std::map<std::string, OutboxRecord, std::less<>> outbox_;   // by refund_id
+  std::map<uint64_t, JournalEntry> journal_;
   Counters counters_;
   int failures_left_ = 0;
 };

@@ -1,5 +1,6 @@
 #include "storage/rocks_store.h"
 
+#include <algorithm>
 #include <array>
 #include <filesystem>
 #include <set>
@@ -29,6 +30,7 @@ using npd::store::v1::Counters;
 using npd::store::v1::EventRecord;
 using npd::store::v1::FeedCursor;
 using npd::store::v1::IdempotencyRecord;
+using npd::store::v1::JournalEntry;
 using npd::store::v1::NumberRecord;
 using npd::store::v1::OutboxRecord;
 using npd::store::v1::PortRecord;
@@ -37,7 +39,8 @@ using npd::store::v1::TimerRecord;
 using npd::v1::RoutingChange;
 
 // Column families, one per record kind. The layout is in storage/README.md; keys are built by
-// keys.h. Open creates any that a data dir written by an older npd lacks (refunds, outbox).
+// keys.h. Open creates any that a data dir written by an older npd lacks (refunds, outbox,
+// journal).
 enum Cf : size_t {
   kNumbers,        // msisdn -> NumberRecord
   kPorts,          // port_id -> PortRecord
@@ -50,12 +53,13 @@ enum Cf : size_t {
   kAwaiting,       // routing_sequence(8 BE) -> port_id
   kRefunds,        // refund_id -> RefundRecord
   kOutbox,         // refund_id -> OutboxRecord
+  kJournal,        // sequence(8 BE) -> JournalEntry
   kCfCount,
 };
 
 constexpr std::array<std::string_view, kCfCount> kCfNames = {
-    "numbers",     "ports", "ports_by_msisdn", "events",  "feed",  "timers",
-    "idempotency", "meta",  "awaiting",        "refunds", "outbox"};
+    "numbers",     "ports", "ports_by_msisdn", "events",  "feed",   "timers",
+    "idempotency", "meta",  "awaiting",        "refunds", "outbox", "journal"};
 
 // Column families read by exact key get a bloom filter; the others are only scanned.
 bool HasPointLookups(Cf cf) {
@@ -214,6 +218,26 @@ class RocksStore final : public Store {
     absl::Status status = Scan<OutboxRecord>(kOutbox, "", "", SIZE_MAX, out);
     if (!status.ok()) return status;
     return out;
+  }
+
+  absl::StatusOr<std::vector<JournalEntry>> ReadJournal(uint64_t after, size_t max) override {
+    std::vector<JournalEntry> out;
+    absl::Status status = Scan<JournalEntry>(kJournal, keys::BigEndian64(after + 1), "", max, out);
+    if (!status.ok()) return status;
+    return out;
+  }
+
+  absl::Status ScanTable(std::string_view table, const TableVisitor& visit) override {
+    const auto found = std::find(kCfNames.begin(), kCfNames.end(), table);
+    if (found == kCfNames.end()) {
+      return absl::InvalidArgumentError(absl::StrCat("storage: no table ", keys::ToAbsl(table)));
+    }
+    const Cf cf = static_cast<Cf>(found - kCfNames.begin());
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handles_[cf]));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      if (absl::Status s = visit(View(it->key()), View(it->value())); !s.ok()) return s;
+    }
+    return FromRocksStatus(it->status(), absl::StrCat("scan ", keys::ToAbsl(table)));
   }
 
   absl::StatusOr<std::vector<TimerRecord>> LoadTimers() override {
@@ -470,9 +494,9 @@ absl::StatusOr<RefundPage> RocksStore::ListRefunds(const RefundQuery& query) {
 // One WriteBatch over every column family, written with sync = RocksOptions.sync_writes. Puts are
 // applied in this order, and a later put or delete of the same key wins: numbers, ports (+ msisdn
 // index), events, feed, feed pruning (one DeleteRange), timers_removed, timers_added, idempotency,
-// cursors, counters, awaiting_removed, awaiting_added, refunds, outbox_removed, outbox_put. So a
-// timer (or awaiting or outbox entry) that is both removed and added in one WriteSet ends up
-// present. An empty WriteSet writes nothing.
+// cursors, counters, awaiting_removed, awaiting_added, refunds, outbox_removed, outbox_put,
+// journal. So a timer (or awaiting or outbox entry) that is both removed and added in one WriteSet
+// ends up present. An empty WriteSet writes nothing.
 absl::Status RocksStore::Commit(const WriteSet& batch) {
   if (batch.empty()) return absl::OkStatus();
   rocksdb::WriteBatch wb;
@@ -523,6 +547,9 @@ absl::Status RocksStore::Commit(const WriteSet& batch) {
   }
   for (const auto& entry : batch.outbox_put) {
     put(kOutbox, entry.refund_id(), entry.SerializeAsString());
+  }
+  for (const auto& entry : batch.journal) {
+    put(kJournal, keys::BigEndian64(entry.sequence()), entry.SerializeAsString());
   }
   if (!status.ok()) return FromRocksStatus(status, "build commit batch");
   return FromRocksStatus(db_->Write(write_options_, &wb), "commit");

@@ -26,7 +26,7 @@ bool WriteSet::empty() const {
   return numbers.empty() && ports.empty() && events.empty() && feed.empty() &&
          timers_added.empty() && timers_removed.empty() && idempotency.empty() && cursors.empty() &&
          !counters.has_value() && awaiting_removed.empty() && awaiting_added.empty() &&
-         refunds.empty() && outbox_put.empty() && outbox_removed.empty() &&
+         refunds.empty() && outbox_put.empty() && outbox_removed.empty() && journal.empty() &&
          !prune_feed_below.has_value();
 }
 

@@ -11,6 +11,7 @@
 #define NPD_STORAGE_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,6 +21,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "npd/store/v1/journal.pb.h"
 #include "npd/store/v1/records.pb.h"
 #include "npd/v1/common.pb.h"
 #include "npd/v1/refund.pb.h"
@@ -57,6 +59,7 @@ struct WriteSet {
   // the feed entries above are added). The writer records the new first retained sequence in
   // counters.
   std::optional<uint64_t> prune_feed_below;
+  std::vector<npd::store::v1::JournalEntry> journal;  // append; keyed by sequence
 
   bool empty() const;
 };
@@ -101,6 +104,9 @@ std::string RefundIdForPort(std::string_view port_id);
 // The index key of a timer: due time (big-endian microseconds), kind, msisdn, port id, generation.
 // Two timers with the same key are the same timer.
 std::string TimerKey(const npd::store::v1::TimerRecord& timer);
+
+// Receives one stored record of Store::ScanTable.
+using TableVisitor = std::function<absl::Status(std::string_view key, std::string_view value)>;
 
 // A consistent read view: everything committed before Store::Snapshot() returned and nothing
 // committed after. Thread-compatible (one user at a time); must not outlive its Store. Errors as
@@ -161,6 +167,15 @@ class Store {
 
   // Every timer in the index, ascending due time. Used once at start-up.
   virtual absl::StatusOr<std::vector<npd::store::v1::TimerRecord>> LoadTimers() = 0;
+  // Journal entries with sequence > after, ascending, at most max.
+  virtual absl::StatusOr<std::vector<npd::store::v1::JournalEntry>> ReadJournal(uint64_t after,
+                                                                                size_t max) = 0;
+  // Visits every record of one table ("numbers", "ports", "ports_by_msisdn", "events", "feed",
+  // "timers", "idempotency", "meta", "awaiting", "refunds", "outbox", "journal": the RocksDB
+  // column families) in key order, as the stored key and serialised value. Stops at the first
+  // error `visit` returns and returns it. For offline verification (daemon/replay), not for the
+  // request path: it is a full scan. INVALID_ARGUMENT for an unknown table.
+  virtual absl::Status ScanTable(std::string_view table, const TableVisitor& visit) = 0;
   // The counters; all zero in a new store.
   virtual absl::StatusOr<npd::store::v1::Counters> LoadCounters() = 0;
   // Every carrier's confirmed position; empty in a new store.

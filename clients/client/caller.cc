@@ -8,4 +8,8 @@ void SetCaller(grpc::ClientContext& context, std::string_view role) {
   context.AddMetadata(kCallerHeader, std::string(role));
 }
 
+void SetOperatorName(grpc::ClientContext& context, std::string_view name) {
+  context.AddMetadata(kOperatorHeader, std::string(name));
+}
+
 }  // namespace npd::client

@@ -19,6 +19,13 @@ inline constexpr char kCallerHeader[] = "x-npd-caller";
 // ClientContext).
 void SetCaller(grpc::ClientContext& context, std::string_view role);
 
+// Metadata key naming the person behind an operator call.
+inline constexpr char kOperatorHeader[] = "x-npd-operator";
+
+// Names the person acting for an `operator` call (1-64 printable ASCII characters). npd requires it
+// on the operator's mutations and records it in every event they cause.
+void SetOperatorName(grpc::ClientContext& context, std::string_view name);
+
 }  // namespace npd::client
 
 #endif  // NPD_CLIENTS_CLIENT_CALLER_H_

@@ -1,11 +1,13 @@
 #include "clients/npctl/app.h"
 
+#include <cstdlib>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
 
 #include "clients/npctl/commands.h"
 #include "clients/npctl/options.h"
+#include "clients/npctl/replay_command.h"
 #include "clients/npctl/session.h"
 
 namespace npd::npctl {
@@ -20,8 +22,8 @@ constexpr char kDescription[] =
 
 constexpr char kFooter[] =
     "Exit status: 0 success (a refusal by rule is a normal answer), 1 rpc error or npd\n"
-    "unreachable (\"error: <STATUS>: <message>\" on stderr), 2 usage error, 3 audit found\n"
-    "differences.\n"
+    "unreachable (\"error: <STATUS>: <message>\" on stderr), 2 usage error, 3 audit or replay\n"
+    "found differences.\n"
     "Example: npctl --as cmcc code issue 13800138000 --name 张三 --id-type resident --id "
     "11010519491231002X";
 
@@ -36,6 +38,13 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions& options) {
                  "Role to act as: a carrier id (cmcc, cucc, ctcc, ...) or operator. Required")
       ->envname("NPD_AS")
       ->type_name("ROLE")
+      ->group(group);
+  if (const char* user = std::getenv("USER"); user != nullptr) options.operator_name = user;
+  app.add_option("--operator", options.operator_name,
+                 "With --as operator: the person acting, recorded with every change made. "
+                 "Default: $USER")
+      ->envname("NPD_OPERATOR")
+      ->type_name("NAME")
       ->group(group);
   app.add_flag("--json", options.json,
                "Print responses as protobuf JSON (proto field names), one document per line")
@@ -85,6 +94,7 @@ int Run(int argc, char** argv) {
   AddFeedCommands(app, session, action);
   AddAuditCommand(app, session, action);
   AddRefundCommands(app, session, action);
+  AddReplayCommand(app, session, action);
 
   try {
     app.parse(argc, argv);
@@ -99,7 +109,7 @@ int Run(int argc, char** argv) {
     PrintUsageError("name a command");
     return kExitUsage;
   }
-  if (session.role().empty()) {
+  if (session.role().empty() && !session.offline()) {
     PrintUsageError(
         "--as ROLE is required (or set NPD_AS): the carrier id (cmcc, cucc, ctcc, ...) or "
         "'operator' the calls are made as");

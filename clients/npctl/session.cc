@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "clients/client/caller.h"
 #include "clients/client/channel.h"
 #include "clients/client/json_text.h"
 #include "clients/client/request_id.h"
@@ -28,6 +29,9 @@ grpc::Status Session::Connect() {
 
 void Session::Prepare(grpc::ClientContext& context) const {
   client::PrepareCall(context, options_.role, timeout());
+  if (options_.role == "operator" && !options_.operator_name.empty()) {
+    client::SetOperatorName(context, options_.operator_name);
+  }
 }
 
 grpc::Status Session::Unary(const std::function<grpc::Status(grpc::ClientContext*)>& call) {

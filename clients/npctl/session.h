@@ -31,6 +31,9 @@ struct GlobalOptions {
   std::string server = "127.0.0.1:50051";
   // Role the calls are made as (carrier id or "operator"). Default: $NPD_AS. Required.
   std::string role;
+  // The person acting as the operator, sent as x-npd-operator with operator calls. Default:
+  // $NPD_OPERATOR, else $USER.
+  std::string operator_name;
   // Print responses as protobuf JSON, one document per line. Default: false.
   bool json = false;
   // Idempotency key for a mutating command. Default: a fresh random id, echoed to stderr.
@@ -57,6 +60,9 @@ class Session {
   // The options, bound to the command line by Run() and read once parsing is done.
   GlobalOptions& options() { return options_; }
   const std::string& role() const { return options_.role; }
+  // Offline commands (replay) send nothing to npd and need no role.
+  void SetOffline() { offline_ = true; }
+  bool offline() const { return offline_; }
   bool json() const { return options_.json; }
   std::chrono::milliseconds timeout() const;
 
@@ -89,6 +95,7 @@ class Session {
   std::shared_ptr<grpc::Channel> channel_;
   bool connected_ = false;
   std::string generated_request_id_;
+  bool offline_ = false;
 };
 
 }  // namespace npd::npctl

@@ -81,6 +81,8 @@ absl::StatusOr<NumberPlan> NumberPlan::Parse(std::string_view carriers_csv,
                                              std::string_view blocks_csv,
                                              std::string_view local_networks_csv) {
   NumberPlan plan;
+  plan.source_ =
+      Source{std::string(carriers_csv), std::string(blocks_csv), std::string(local_networks_csv)};
 
   auto carrier_rows = ParseCsv(kCarriersDoc, carriers_csv, {"id", "name", "short_code"});
   if (!carrier_rows.ok()) return carrier_rows.status();

@@ -55,6 +55,15 @@ class NumberPlan {
                                           std::string_view blocks_csv,
                                           std::string_view local_networks_csv);
 
+  // The three documents Parse was given, verbatim (the journal records them so that offline
+  // replay uses the plan that was in force).
+  struct Source {
+    std::string carriers_csv;
+    std::string blocks_csv;
+    std::string local_networks_csv;
+  };
+  const Source& source() const { return source_; }
+
   // Carriers in the order of the carriers document.
   const std::vector<CarrierInfo>& carriers() const { return carriers_; }
   // Carrier ids, sorted.
@@ -76,6 +85,7 @@ class NumberPlan {
     std::string carrier;
     BlockKind kind;
   };
+  Source source_;
   std::vector<CarrierInfo> carriers_;
   std::map<std::string, Block, std::less<>> blocks_;  // prefix -> block
   struct LocalNetwork {

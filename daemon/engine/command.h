@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -56,6 +57,12 @@ class InternalCommand final : public Command {
 
 // The idempotency wrapper shared by every client request. Key: caller + request_id. Payload:
 // SHA-256 of the method name and the request's deterministic serialisation.
+// See daemon/engine/journal.h (declared here so RequestCommand can journal itself).
+npd::store::v1::JournalEntry RequestStep(std::string_view method, std::string_view caller,
+                                         std::string_view operator_name,
+                                         const google::protobuf::Message& request,
+                                         std::string_view request_id);
+
 absl::Status CheckOrReplay(Txn& txn, const std::string& key, const std::string& method,
                            const std::string& payload_hash, google::protobuf::Message& response,
                            bool& replayed);
@@ -73,10 +80,12 @@ class RequestCommand final : public Command {
   using Redactor = void (*)(Resp&);
   using Done = std::function<void(absl::Status, Resp&&)>;
 
-  RequestCommand(std::string method, std::string caller, Req request, Handler handler,
-                 Redactor redactor, Done done)
+  // `operator_name` is the person acting when `caller` is the operator (empty otherwise).
+  RequestCommand(std::string method, std::string caller, std::string operator_name, Req request,
+                 Handler handler, Redactor redactor, Done done)
       : method_(std::move(method)),
         caller_(std::move(caller)),
+        operator_name_(std::move(operator_name)),
         request_(std::move(request)),
         handler_(handler),
         redactor_(redactor),
@@ -91,6 +100,7 @@ class RequestCommand final : public Command {
       return s;
     }
     if (replayed) return absl::OkStatus();
+    txn.SetStep(RequestStep(method_, caller_, operator_name_, request_, request_.request_id()));
     if (absl::Status s = handler_(txn, ctx, caller_, request_, response_); !s.ok()) return s;
     Resp kept = response_;
     if (redactor_ != nullptr) redactor_(kept);
@@ -108,6 +118,7 @@ class RequestCommand final : public Command {
  private:
   std::string method_;
   std::string caller_;
+  std::string operator_name_;
   Req request_;
   Handler handler_;
   Redactor redactor_;

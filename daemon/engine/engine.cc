@@ -5,10 +5,15 @@
 #include <vector>
 
 #include "daemon/engine/handlers.h"
+#include "daemon/engine/journal.h"
 #include "spdlog/spdlog.h"
 
 namespace npd::engine {
 namespace {
+
+// A batch's clock, truncated to the microsecond the journal records (core::ToProto), so that a
+// replayed step computes from exactly the time the live one did.
+absl::Time StepTime(absl::Time now) { return absl::FromUnixMicros(absl::ToUnixMicros(now)); }
 
 // A due timer travelling through the writer like any command.
 class TimerCommand final : public Command {
@@ -17,6 +22,7 @@ class TimerCommand final : public Command {
       : timer_(std::move(timer)), scheduler_(scheduler), retry_(retry) {}
 
   absl::Status Execute(Txn& txn, const EngineContext& ctx) override {
+    txn.SetStep(TimerStep(timer_));
     return HandleTimer(txn, ctx, timer_);
   }
 
@@ -53,12 +59,13 @@ absl::Status Engine::Start() {
   auto timers = store_.LoadTimers();
   if (!timers.ok()) return timers.status();
   counters_ = *counters;
-  feed_head_.store(counters_.last_feed_sequence(), std::memory_order_release);
-  first_retained_.store(std::max<uint64_t>(counters_.first_retained_feed_sequence(), 1));
   {
     std::lock_guard lock(cursors_mu_);
     for (const auto& c : *cursors) cursors_[c.carrier()] = c.confirmed_sequence();
   }
+  if (absl::Status s = RecordSetup(); !s.ok()) return s;
+  feed_head_.store(counters_.last_feed_sequence(), std::memory_order_release);
+  first_retained_.store(std::max<uint64_t>(counters_.first_retained_feed_sequence(), 1));
   spdlog::info("engine: {} ports, {} events, feed head {}, {} timers re-armed",
                counters_.last_port_number(), counters_.last_event_sequence(),
                counters_.last_feed_sequence(), timers->size());
@@ -70,6 +77,29 @@ absl::Status Engine::Start() {
   writer_ = std::thread([this] { WriterLoop(); });
   timers_.Add(std::move(*timers));
   timers_.Start();
+  return absl::OkStatus();
+}
+
+absl::Status Engine::RecordSetup() {
+  const npd::store::v1::EngineSetup setup = SetupOf(context_);
+  if (const uint64_t last = counters_.last_setup_journal_sequence(); last > 0) {
+    auto entries = store_.ReadJournal(last - 1, 1);
+    if (!entries.ok()) return entries.status();
+    if (!entries->empty() && entries->front().has_setup() &&
+        entries->front().setup().SerializeAsString() == setup.SerializeAsString()) {
+      return absl::OkStatus();
+    }
+  }
+  Staged staged;
+  staged.counters = counters_;
+  Txn txn(store_, staged, cursors_, StepTime(clock_.Now()));
+  npd::store::v1::JournalEntry step = SetupStep(context_);
+  txn.SetStep(std::move(step));
+  std::move(txn).MergeInto(staged);
+  if (absl::Status s = store_.Commit(staged.ToWriteSet()); !s.ok()) return s;
+  counters_ = staged.counters;
+  spdlog::info("engine: configuration recorded in the journal at entry {}",
+               counters_.last_setup_journal_sequence());
   return absl::OkStatus();
 }
 
@@ -142,7 +172,7 @@ void Engine::RunBatch(std::deque<std::unique_ptr<Command>>& commands) {
     std::lock_guard lock(cursors_mu_);
     cursors = cursors_;
   }
-  const absl::Time now = clock_.Now();
+  const absl::Time now = StepTime(clock_.Now());
   std::vector<absl::Status> outcomes;
   outcomes.reserve(commands.size());
   for (auto& command : commands) {

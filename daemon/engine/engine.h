@@ -42,7 +42,8 @@ class Engine {
   Engine(storage::Store& store, EngineContext context, EngineOptions options, const Clock& clock);
   ~Engine();
 
-  // Loads counters, cursors and the timer index, then starts the writer and timer threads. Timers
+  // Loads counters, cursors and the timer index, journals the configuration when it changed
+  // (RecordSetup), then starts the writer and timer threads. Timers
   // already due fire at once. Errors from the store are returned and nothing is started.
   absl::Status Start();
   // Refuses new commands (UNAVAILABLE), finishes everything queued, stops timers, joins the
@@ -72,6 +73,9 @@ class Engine {
   const EngineContext& context() const { return context_; }
 
  private:
+  // Journals the configuration (policies, carriers, number plan) when it differs from the last one
+  // recorded, so that replay runs later steps under it. Called by Start before the writer runs.
+  absl::Status RecordSetup();
   void WriterLoop();
   void RunBatch(std::deque<std::unique_ptr<Command>>& commands);
   void OnTimerDue(const npd::store::v1::TimerRecord& timer);

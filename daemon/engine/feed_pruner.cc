@@ -5,6 +5,7 @@
 
 #include "daemon/core/time_convert.h"
 #include "daemon/engine/engine.h"
+#include "daemon/engine/journal.h"
 #include "spdlog/spdlog.h"
 
 namespace npd::engine {
@@ -36,6 +37,7 @@ absl::Status FeedPruneCommand::Execute(Txn& txn, const EngineContext& ctx) {
   auto limit = FeedPruneLimit(txn, ctx, options_);
   if (!limit.ok()) return limit.status();
   if (*limit > txn.FirstRetainedFeedSequence()) {
+    txn.SetStep(FeedPruneStep(*limit));
     txn.PruneFeedBelow(*limit);
     pruned_below_ = *limit;
   }

@@ -151,10 +151,17 @@ absl::Status HandleIssueAuthCode(Txn& txn, const EngineContext& ctx, const std::
   if (!number.ok()) return number.status();
   auto code = RandomAuthCode();
   if (!code.ok()) return code.status();
+  // Replay has neither the code nor the holder nor the key: it gets the hashes from the journal.
+  auto code_hash = txn.SideEffect(
+      "code_hash", [&] { return ctx.hasher->HashAuthCode(request.msisdn(), *code); });
+  if (!code_hash.ok()) return code_hash.status();
+  auto holder_hash =
+      txn.SideEffect("holder_hash", [&] { return ctx.hasher->HashIdentity(request.holder()); });
+  if (!holder_hash.ok()) return holder_hash.status();
   core::IssueAuthCodeCommand command{
       .issuer = caller,
-      .code_hash = ctx.hasher->HashAuthCode(request.msisdn(), *code),
-      .holder_hash = ctx.hasher->HashIdentity(request.holder()),
+      .code_hash = *std::move(code_hash),
+      .holder_hash = *std::move(holder_hash),
   };
   auto outcome = core::IssueAuthCode(*facts, *number, command, ctx.policy, txn.now());
   if (!outcome.ok()) return outcome.status();
@@ -183,13 +190,19 @@ absl::Status HandleSubmitPort(Txn& txn, const EngineContext& ctx, const std::str
   if (!facts.ok()) return facts.status();
   auto number = txn.LoadNumber(*facts);
   if (!number.ok()) return number.status();
+  auto code_hash = txn.SideEffect(
+      "code_hash", [&] { return ctx.hasher->HashAuthCode(request.msisdn(), request.auth_code()); });
+  if (!code_hash.ok()) return code_hash.status();
+  auto applicant_hash = txn.SideEffect(
+      "applicant_hash", [&] { return ctx.hasher->HashIdentity(request.applicant()); });
+  if (!applicant_hash.ok()) return applicant_hash.status();
   core::SubmitPortCommand command{
       .port_id = txn.NextPortId(),
       .recipient = caller,
       .local_network = request.local_network(),
       .channel = request.channel(),
-      .code_hash = ctx.hasher->HashAuthCode(request.msisdn(), request.auth_code()),
-      .applicant_hash = ctx.hasher->HashIdentity(request.applicant()),
+      .code_hash = *std::move(code_hash),
+      .applicant_hash = *std::move(applicant_hash),
   };
   auto transition = core::SubmitPort(*facts, *number, command, ctx.policy, txn.now());
   if (!transition.ok()) return transition.status();

@@ -94,9 +94,12 @@ absl::Status HandleClaimRefund(Txn& txn, const EngineContext& ctx, const std::st
                                npd::v1::ClaimRefundResponse& response) {
   auto loaded = LoadForDonor(txn, request.refund_id(), caller, /*operator_allowed=*/true);
   if (!loaded.ok()) return loaded.status();
+  auto claimant_hash =
+      txn.SideEffect("claimant_hash", [&] { return ctx.hasher->HashIdentity(request.claimant()); });
+  if (!claimant_hash.ok()) return claimant_hash.status();
   core::RefundClaimCommand command{
       .request_id = request.request_id(),
-      .claimant_hash = ctx.hasher->HashIdentity(request.claimant()),
+      .claimant_hash = *std::move(claimant_hash),
       .payee = request.payee(),
       .channel = request.channel(),
       .claim_province = request.claim_province(),

@@ -12,6 +12,16 @@ using npd::store::v1::IdempotencyRecord;
 using npd::store::v1::NumberRecord;
 using npd::store::v1::PortRecord;
 
+namespace {
+
+// Drops the timers with `key` from `timers`.
+void EraseTimer(std::vector<npd::store::v1::TimerRecord>& timers, const std::string& key) {
+  std::erase_if(
+      timers, [&key](const npd::store::v1::TimerRecord& t) { return storage::TimerKey(t) == key; });
+}
+
+}  // namespace
+
 storage::WriteSet Staged::ToWriteSet() const {
   storage::WriteSet ws;
   for (const auto& [_, n] : numbers) ws.numbers.push_back(n);
@@ -41,6 +51,7 @@ storage::WriteSet Staged::ToWriteSet() const {
       ws.outbox_removed.push_back(refund_id);
     }
   }
+  ws.journal = journal;
   return ws;
 }
 
@@ -48,13 +59,43 @@ bool Staged::HasWrites() const {
   return !numbers.empty() || !ports.empty() || !idempotency.empty() || !cursors.empty() ||
          !events.empty() || !feed.empty() || !timers_added.empty() || !timers_removed.empty() ||
          !awaiting_added.empty() || !awaiting_removed.empty() || prune_feed_below.has_value() ||
-         !refunds.empty() || !outbox.empty();
+         !refunds.empty() || !outbox.empty() || !journal.empty();
 }
 
 Txn::Txn(storage::Store& store, const Staged& parent,
          const std::map<std::string, uint64_t>& cursors, absl::Time now)
     : store_(store), parent_(parent), committed_cursors_(cursors), now_(now) {
   staged_.counters = parent.counters;
+}
+
+void Txn::SetStep(npd::store::v1::JournalEntry step) {
+  step.clear_sequence();
+  step.clear_side_effects();
+  *step.mutable_at() = core::ToProto(now_);
+  step.set_first_event_sequence(staged_.counters.last_event_sequence() + 1);
+  step_ = std::move(step);
+}
+
+absl::StatusOr<std::string> Txn::SideEffect(std::string_view name,
+                                            const std::function<std::string()>& compute) {
+  std::string value;
+  if (replaying_ != nullptr) {
+    if (side_effects_read_ >= replaying_->side_effects_size() ||
+        replaying_->side_effects(side_effects_read_).name() != name) {
+      return absl::InternalError(
+          absl::StrFormat("replay: journal entry %d recorded no side effect '%s' at position %d",
+                          replaying_->sequence(), std::string(name), side_effects_read_));
+    }
+    value = replaying_->side_effects(side_effects_read_++).value();
+  } else {
+    value = compute();
+  }
+  if (step_.has_value()) {
+    auto* recorded = step_->add_side_effects();
+    recorded->set_name(std::string(name));
+    recorded->set_value(value);
+  }
+  return value;
 }
 
 absl::StatusOr<NumberRecord> Txn::LoadNumber(const core::NumberFacts& facts) {
@@ -165,10 +206,12 @@ void Txn::SetCursor(std::string_view carrier, uint64_t sequence) {
 }
 
 void Txn::AddTimer(const npd::store::v1::TimerRecord& timer) {
+  EraseTimer(staged_.timers_removed, storage::TimerKey(timer));
   staged_.timers_added.push_back(timer);
 }
 
 void Txn::RemoveTimer(const npd::store::v1::TimerRecord& timer) {
+  EraseTimer(staged_.timers_added, storage::TimerKey(timer));
   staged_.timers_removed.push_back(timer);
 }
 
@@ -201,6 +244,12 @@ void Txn::AppendEvent(std::string_view msisdn, std::string_view port_id,
   e.set_refund_id(event.refund_id);
   e.set_refund_state_before(event.refund_before);
   e.set_refund_state_after(event.refund_after);
+  if (step_.has_value()) {
+    e.set_command(step_->command());
+    if (!step_->operator_name().empty() && actor == step_->actor()) {
+      e.set_operator_name(step_->operator_name());
+    }
+  }
 }
 
 uint64_t Txn::AppendFeed(npd::v1::RoutingChange change) {
@@ -233,8 +282,16 @@ void Txn::MergeInto(Staged& batch) && {
   for (auto& [k, v] : staged_.cursors) batch.cursors[k] = v;
   for (auto& e : staged_.events) batch.events.push_back(std::move(e));
   for (auto& f : staged_.feed) batch.feed.push_back(std::move(f));
-  for (auto& t : staged_.timers_added) batch.timers_added.push_back(std::move(t));
-  for (auto& t : staged_.timers_removed) batch.timers_removed.push_back(std::move(t));
+  // A timer added and removed within one batch cancels out, whichever came first, as in the
+  // awaiting index below: the store and the scheduler see only the net change.
+  for (auto& t : staged_.timers_removed) {
+    EraseTimer(batch.timers_added, storage::TimerKey(t));
+    batch.timers_removed.push_back(std::move(t));
+  }
+  for (auto& t : staged_.timers_added) {
+    EraseTimer(batch.timers_removed, storage::TimerKey(t));
+    batch.timers_added.push_back(std::move(t));
+  }
   for (uint64_t sequence : staged_.awaiting_removed) {
     batch.awaiting_added.erase(sequence);
     batch.awaiting_removed.insert(sequence);
@@ -245,6 +302,13 @@ void Txn::MergeInto(Staged& batch) && {
   }
   for (auto& [k, v] : staged_.refunds) batch.refunds[k] = std::move(v);
   for (auto& [k, v] : staged_.outbox) batch.outbox[k] = std::move(v);
+  if (step_.has_value()) {
+    auto& counters = staged_.counters;
+    counters.set_last_journal_sequence(counters.last_journal_sequence() + 1);
+    step_->set_sequence(counters.last_journal_sequence());
+    if (step_->has_setup()) counters.set_last_setup_journal_sequence(step_->sequence());
+    batch.journal.push_back(*std::move(step_));
+  }
   batch.counters = staged_.counters;
   if (staged_.prune_feed_below.has_value()) batch.prune_feed_below = staged_.prune_feed_below;
 }

@@ -11,6 +11,7 @@
 #define NPD_DAEMON_ENGINE_TXN_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -22,6 +23,7 @@
 #include "absl/time/time.h"
 #include "daemon/core/domain_event.h"
 #include "daemon/core/number_plan.h"
+#include "npd/store/v1/journal.pb.h"
 #include "npd/store/v1/records.pb.h"
 #include "storage/store.h"
 
@@ -45,6 +47,8 @@ struct Staged {
   std::map<std::string, npd::store::v1::RefundRecord, std::less<>> refunds;
   // Outbox entries by refund id: a record is a put, nullopt a removal.
   std::map<std::string, std::optional<npd::store::v1::OutboxRecord>, std::less<>> outbox;
+  // Journal entries of the commands merged so far, in order.
+  std::vector<npd::store::v1::JournalEntry> journal;
 
   // The WriteSet for Store::Commit.
   storage::WriteSet ToWriteSet() const;
@@ -57,6 +61,24 @@ class Txn {
   // positions.
   Txn(storage::Store& store, const Staged& parent, const std::map<std::string, uint64_t>& cursors,
       absl::Time now);
+
+  // ---- The journal (daemon/replay runs it again) ----
+
+  // Declares which step this command is: its input, command name, actor, operator name and
+  // request id (sequence, at, first_event_sequence and side effects are filled here). Events
+  // appended afterwards are stamped with the command name, and with the operator name when their
+  // actor is the step's actor. A command that succeeds after SetStep adds one journal entry.
+  // Called once, before anything is staged.
+  void SetStep(npd::store::v1::JournalEntry step);
+  // Makes this Txn re-run `recorded` (replay): SideEffect returns the recorded values in order
+  // instead of computing them. `recorded` must outlive the Txn. Called before SetStep.
+  void ReplayFrom(const npd::store::v1::JournalEntry& recorded) { replaying_ = &recorded; }
+  // A value replay cannot compute (a keyed hash, a random draw). Live: runs `compute` and records
+  // the result with the step. Replaying: returns the next recorded value without running
+  // `compute`; INTERNAL when the recording has no further value or one of another name (the
+  // handler no longer asks for what it asked for then).
+  absl::StatusOr<std::string> SideEffect(std::string_view name,
+                                         const std::function<std::string()>& compute);
 
   absl::Time now() const { return now_; }
 
@@ -111,6 +133,9 @@ class Txn {
   const std::map<std::string, uint64_t>& committed_cursors_;
   absl::Time now_;
   Staged staged_;
+  std::optional<npd::store::v1::JournalEntry> step_;
+  const npd::store::v1::JournalEntry* replaying_ = nullptr;
+  int side_effects_read_ = 0;
 };
 
 }  // namespace npd::engine

@@ -9,6 +9,7 @@
 #include <boost/asio/post.hpp>
 
 #include "daemon/core/time_convert.h"
+#include "daemon/engine/journal.h"
 #include "daemon/engine/refund_handlers.h"
 #include "spdlog/spdlog.h"
 
@@ -160,6 +161,7 @@ void OutboxDispatcher::Dispatch(const npd::store::v1::OutboxRecord& entry) {
     const int64_t version = entry.version();
     PostCommand(
         [id, version](engine::Txn& txn, const engine::EngineContext& ctx) {
+          txn.SetStep(engine::BeginPayoutStep(id, version));
           return engine::HandleBeginPayout(txn, ctx, id, version);
         },
         [this, id, refund = **refund](absl::Status status) {
@@ -195,11 +197,13 @@ void OutboxDispatcher::CallOutside(const npd::store::v1::RefundRecord& refund,
   const std::string id = entry.refund_id();
   const int64_t version = entry.version();
   const double jitter = std::uniform_real_distribution<double>(0.0, 1.0)(rng_);
-  systems_.Call(refund, entry, pay, [this, id, version, jitter](core::StepResult result) {
+  const npd::v1::RefundStep step = entry.step();
+  systems_.Call(refund, entry, pay, [this, id, version, jitter, step](core::StepResult result) {
     result.version = version;
     PostCommand(
-        [id, result = std::move(result), jitter](engine::Txn& txn,
-                                                 const engine::EngineContext& ctx) {
+        [id, result = std::move(result), jitter, step](engine::Txn& txn,
+                                                       const engine::EngineContext& ctx) {
+          txn.SetStep(engine::StepResultStep(id, step, result, jitter));
           return engine::HandleStepResult(txn, ctx, id, result, jitter);
         },
         [this, id](absl::Status status) {

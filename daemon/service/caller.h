@@ -16,6 +16,7 @@ namespace npd::service {
 
 inline constexpr char kCallerHeader[] = "x-npd-caller";
 inline constexpr char kOperatorRole[] = "operator";
+inline constexpr char kOperatorNameHeader[] = "x-npd-operator";
 using core::kPaymentActor;  // the payment channel's role
 
 // The caller's role: a carrier id of the plan, or "operator"; "payment" (the payment channel) only
@@ -24,6 +25,13 @@ using core::kPaymentActor;  // the payment channel's role
 absl::StatusOr<std::string> AuthenticateCaller(const grpc::CallbackServerContext& context,
                                                const core::NumberPlan& plan,
                                                bool allow_payment = false);
+
+// The person behind an operator call: the `x-npd-operator` header, 1-64 printable ASCII
+// characters, recorded in the journal and in every event the call causes. Required for the
+// operator's mutations (UNAUTHENTICATED when missing, repeated or malformed); empty for other
+// roles, whose header is ignored.
+absl::StatusOr<std::string> OperatorName(const grpc::CallbackServerContext& context,
+                                         const std::string& role);
 
 }  // namespace npd::service
 

@@ -29,12 +29,17 @@ grpc::ServerUnaryReactor* RunMutation(
     reactor->Finish(ToGrpcStatus(caller.status()));
     return reactor;
   }
+  auto operator_name = OperatorName(*context, *caller);
+  if (!operator_name.ok()) {
+    reactor->Finish(ToGrpcStatus(operator_name.status()));
+    return reactor;
+  }
   if (!validation.ok()) {
     reactor->Finish(ToGrpcStatus(validation));
     return reactor;
   }
   engine.Post(std::make_unique<engine::RequestCommand<Req, Resp>>(
-      method, *std::move(caller), request, handler, redactor,
+      method, *std::move(caller), *std::move(operator_name), request, handler, redactor,
       [reactor, response](absl::Status status, Resp&& result) {
         if (status.ok()) *response = std::move(result);
         reactor->Finish(ToGrpcStatus(status));

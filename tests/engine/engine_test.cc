@@ -73,6 +73,13 @@ class CountingStore final : public storage::Store {
   absl::StatusOr<std::vector<npd::store::v1::TimerRecord>> LoadTimers() override {
     return inner_->LoadTimers();
   }
+  absl::StatusOr<std::vector<npd::store::v1::JournalEntry>> ReadJournal(uint64_t after,
+                                                                        size_t max) override {
+    return inner_->ReadJournal(after, max);
+  }
+  absl::Status ScanTable(std::string_view table, const storage::TableVisitor& visit) override {
+    return inner_->ScanTable(table, visit);
+  }
   absl::StatusOr<npd::store::v1::Counters> LoadCounters() override {
     return inner_->LoadCounters();
   }
@@ -118,7 +125,7 @@ class EngineTest : public ::testing::Test {
     auto promise = std::make_shared<std::promise<absl::StatusOr<IssueAuthCodeResponse>>>();
     auto future = promise->get_future();
     engine_->Post(std::make_unique<RequestCommand<IssueAuthCodeRequest, IssueAuthCodeResponse>>(
-        "/npd.v1.PortingService/IssueAuthCode", "cmcc", request, &HandleIssueAuthCode,
+        "/npd.v1.PortingService/IssueAuthCode", "cmcc", "", request, &HandleIssueAuthCode,
         &RedactAuthCode, [promise](absl::Status status, IssueAuthCodeResponse&& response) {
           if (status.ok()) {
             promise->set_value(std::move(response));

@@ -133,8 +133,13 @@ class OutboxDispatcherTest : public ::testing::Test {
         DispatcherOptions{.max_in_flight = max_in_flight, .write_retry = absl::Milliseconds(50)});
     engine_->SetOutboxListener(dispatcher_->Listener());
     ASSERT_TRUE(engine_->Start().ok());
+    if (fail_commits_after_engine_start_ > 0) {
+      storage::FailNextCommits(*store_, fail_commits_after_engine_start_);
+    }
     ASSERT_TRUE(dispatcher_->Start().ok());
   }
+  // Commits to fail once the engine has started (it journals its configuration first).
+  int fail_commits_after_engine_start_ = 0;
   void StopAll() {
     if (dispatcher_) dispatcher_->Stop();
     if (engine_) engine_->Stop();
@@ -196,7 +201,7 @@ TEST_F(OutboxDispatcherTest, StoredEntriesAreDispatchedAtStartAndDriveTheCase) {
 
 TEST_F(OutboxDispatcherTest, AResultThatCannotBeWrittenIsRetriedLater) {
   SeedCases(1);
-  storage::FailNextCommits(*store_, 1);  // the freeze result's commit fails
+  fail_commits_after_engine_start_ = 1;  // the freeze result's commit fails
   StartAll();
   ASSERT_TRUE(WaitFor([&] { return StateOf(1) == npd::v1::REFUND_STATE_AWAIT_CLAIM; }));
   EXPECT_GE(dispatcher_->stats().write_failed, 1u);

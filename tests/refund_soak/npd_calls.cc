@@ -9,6 +9,7 @@ constexpr auto kCallTimeout = std::chrono::seconds(10);
 
 void Prepare(grpc::ClientContext& context, const std::string& as) {
   context.AddMetadata("x-npd-caller", as);
+  if (std::string_view(as) == "operator") context.AddMetadata("x-npd-operator", "test-operator");
   context.set_deadline(std::chrono::system_clock::now() + kCallTimeout);
 }
 

@@ -234,7 +234,8 @@ int RunRefundSoak(SoakOptions o) {
   const std::map<std::string, std::string> approved = ports.port_ids();
   const std::map<std::string, ClaimRecord> records = claims.records();
   SoakChecks checks({&cases, &completed, &numbers, &approved, &records, &outside});
-  const std::vector<CheckResult> results = checks.Run();
+  std::vector<CheckResult> results = checks.Run();
+  results.push_back(ReplayCheck(dir + "/npd"));
   run.pass = run.problems.empty() && !cases.empty() &&
              std::all_of(results.begin(), results.end(),
                          [](const CheckResult& c) { return c.failures.empty(); });

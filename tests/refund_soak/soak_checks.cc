@@ -4,6 +4,9 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "daemon/replay/replayer.h"
+#include "daemon/replay/store_diff.h"
+#include "storage/rocks_store.h"
 
 namespace npd::refund_soak {
 namespace {
@@ -326,6 +329,30 @@ CheckResult SoakChecks::Outcomes() {
                                 ClaimPlanName(number->claim_plan), ")"));
     }
   }
+  return result;
+}
+
+CheckResult ReplayCheck(const std::string& data_dir) {
+  CheckResult result{.name = "(h) the journal replays to exactly the stored state"};
+  auto stored =
+      storage::OpenRocksStore(storage::RocksOptions{.path = replay::DatabaseDir(data_dir)});
+  if (!stored.ok()) {
+    result.failures.push_back(stored.status().ToString());
+    return result;
+  }
+  auto scratch = storage::NewMemoryStore();
+  auto outcome = replay::Replay(**stored, *scratch, replay::ReplayOptions());
+  if (!outcome.ok()) {
+    result.failures.push_back(outcome.status().ToString());
+    return result;
+  }
+  result.checked = static_cast<int64_t>(outcome->steps);
+  auto differences = replay::CompareStores(**stored, *scratch, 20);
+  if (!differences.ok()) {
+    result.failures.push_back(differences.status().ToString());
+    return result;
+  }
+  for (const auto& d : *differences) result.failures.push_back(replay::Describe(d));
   return result;
 }
 

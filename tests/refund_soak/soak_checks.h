@@ -80,6 +80,10 @@ class SoakChecks {
   SoakFigures figures_;
 };
 
+// (h) The journal of the whole run, across every SIGKILL, replays (daemon/replay) to exactly the
+// stored state of npd's data directory. npd must be stopped.
+CheckResult ReplayCheck(const std::string& data_dir);
+
 }  // namespace npd::refund_soak
 
 #endif  // NPD_TESTS_REFUND_SOAK_SOAK_CHECKS_H_

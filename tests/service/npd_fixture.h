@@ -11,6 +11,7 @@
 #include "daemon/engine/clock.h"
 #include "daemon/server.h"
 #include "tests/support/npd_client.h"
+#include "tests/support/replay_check.h"
 #include "tests/support/temp_dir.h"
 
 namespace npd::testing {
@@ -27,7 +28,12 @@ class NpdTest : public ::testing::Test {
   virtual void Configure(Config& config) {}
 
   void SetUp() override { StartServer(); }
-  void TearDown() override { StopServer(); }
+  // Every scenario ends with a replay check: the journal the scenario wrote, run again through the
+  // engine into a scratch store, must give exactly the stored state (daemon/replay).
+  void TearDown() override {
+    StopServer();
+    if (!skip_replay_check_) ExpectReplayMatches(dir_.Sub("data"));
+  }
 
   void StartServer() {
     Config config;
@@ -56,6 +62,8 @@ class NpdTest : public ::testing::Test {
 
   NpdClient& client() { return *client_; }
 
+  // Set by a test that leaves the store inconsistent on purpose.
+  bool skip_replay_check_ = false;
   TempDir dir_;
   engine::OffsetClock clock_;
   std::unique_ptr<NpdServer> server_;

@@ -43,6 +43,7 @@ class SyncTest : public NpdTest {
     Snapshot out;
     grpc::ClientContext context;
     context.AddMetadata("x-npd-caller", as);
+    if (std::string_view(as) == "operator") context.AddMetadata("x-npd-operator", "test-operator");
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
     auto stub = npd::v1::RoutingFeedService::NewStub(client().channel());
     auto reader = stub->ExportSnapshot(&context, npd::v1::ExportSnapshotRequest());
@@ -71,6 +72,7 @@ class SyncTest : public NpdTest {
                             npd::v1::SubscribeResponse* first) {
     grpc::ClientContext context;
     context.AddMetadata("x-npd-caller", as);
+    if (std::string_view(as) == "operator") context.AddMetadata("x-npd-operator", "test-operator");
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
     npd::v1::SubscribeRequest request;
     request.set_from_sequence(from);

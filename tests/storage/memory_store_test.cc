@@ -118,6 +118,12 @@ class OtherStore final : public Store {
   absl::StatusOr<std::vector<npd::store::v1::TimerRecord>> LoadTimers() override {
     return std::vector<npd::store::v1::TimerRecord>();
   }
+  absl::StatusOr<std::vector<npd::store::v1::JournalEntry>> ReadJournal(uint64_t, size_t) override {
+    return std::vector<npd::store::v1::JournalEntry>();
+  }
+  absl::Status ScanTable(std::string_view, const TableVisitor&) override {
+    return absl::OkStatus();
+  }
   absl::StatusOr<npd::store::v1::Counters> LoadCounters() override {
     return npd::store::v1::Counters();
   }

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "storage/memory_store.h"
@@ -749,6 +750,62 @@ TYPED_TEST(StoreContractTest, OutboxRemovedAndPutInOneBatchEndsPresent) {
   EXPECT_THAT(this->store().GetRefund("R000000000001").value(),
               Optional(EqualsProto(
                   Refund("R000000000001", "13800000001", "cmcc", "GD", REFUND_STATE_CLOSED_PAID))));
+}
+
+TYPED_TEST(StoreContractTest, JournalIsReadInSequenceOrderFromAPosition) {
+  WriteSet ws;
+  for (uint64_t seq : {3, 1, 2, 300}) {
+    npd::store::v1::JournalEntry entry;
+    entry.set_sequence(seq);
+    entry.set_command(absl::StrCat("step", seq));
+    ws.journal.push_back(entry);
+  }
+  EXPECT_FALSE(ws.empty());
+  this->Commit(ws);
+  auto all = this->store().ReadJournal(0, 10).value();
+  ASSERT_EQ(all.size(), 4u);
+  EXPECT_EQ(all[0].sequence(), 1u);
+  EXPECT_EQ(all[3].sequence(), 300u);  // numeric order, not text order
+  auto page = this->store().ReadJournal(1, 2).value();
+  ASSERT_EQ(page.size(), 2u);
+  EXPECT_EQ(page[0].command(), "step2");
+  EXPECT_EQ(page[1].command(), "step3");
+  EXPECT_THAT(this->store().ReadJournal(300, 10).value(), IsEmpty());
+}
+
+TYPED_TEST(StoreContractTest, ScanTableVisitsStoredBytesInKeyOrderAndStopsOnError) {
+  this->Commit(SampleWriteSet());
+  std::vector<std::string> keys;
+  ASSERT_TRUE(this->store()
+                  .ScanTable("numbers",
+                             [&](std::string_view key, std::string_view value) {
+                               npd::store::v1::NumberRecord n;
+                               EXPECT_TRUE(n.ParseFromArray(value.data(), value.size()));
+                               EXPECT_EQ(n.msisdn(), key);
+                               keys.emplace_back(key);
+                               return absl::OkStatus();
+                             })
+                  .ok());
+  EXPECT_FALSE(keys.empty());
+  EXPECT_TRUE(std::is_sorted(keys.begin(), keys.end()));
+  int meta = 0;
+  ASSERT_TRUE(this->store()
+                  .ScanTable("meta",
+                             [&](std::string_view key, std::string_view) {
+                               if (key == "counters") ++meta;
+                               return absl::OkStatus();
+                             })
+                  .ok());
+  EXPECT_EQ(meta, 1);
+  int visited = 0;
+  absl::Status stopped = this->store().ScanTable("events", [&](std::string_view, std::string_view) {
+    ++visited;
+    return absl::CancelledError("enough");
+  });
+  EXPECT_TRUE(absl::IsCancelled(stopped));
+  EXPECT_EQ(visited, 1);
+  EXPECT_TRUE(absl::IsInvalidArgument(this->store().ScanTable(
+      "nope", [](std::string_view, std::string_view) { return absl::OkStatus(); })));
 }
 
 TYPED_TEST(StoreContractTest, ConcurrentReadersSeeWholeCommits) {

@@ -16,6 +16,7 @@ constexpr auto kCallTimeout = std::chrono::seconds(10);
 
 void Prepare(grpc::ClientContext& context, const std::string& as) {
   context.AddMetadata("x-npd-caller", as);
+  if (std::string_view(as) == "operator") context.AddMetadata("x-npd-operator", "test-operator");
   context.set_deadline(std::chrono::system_clock::now() + kCallTimeout);
 }
 
@@ -171,8 +172,8 @@ Reply<npd::v1::LookupResponse> NpdClient::Lookup(const std::string& as, const st
 }
 
 Reply<npd::v1::ResendRoutingResponse> NpdClient::Resend(const std::string& as,
-                                                       const std::string& port_id,
-                                                       const std::string& request_id) {
+                                                        const std::string& port_id,
+                                                        const std::string& request_id) {
   npd::v1::ResendRoutingRequest request;
   request.set_request_id(IdOrNew(request_id));
   request.set_port_id(port_id);
@@ -209,6 +210,7 @@ std::vector<npd::v1::RoutingChange> NpdClient::ReadFeed(const std::string& as, u
                                                         size_t count, int seconds) {
   grpc::ClientContext context;
   context.AddMetadata("x-npd-caller", as);
+  if (std::string_view(as) == "operator") context.AddMetadata("x-npd-operator", "test-operator");
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(seconds));
   npd::v1::SubscribeRequest request;
   request.set_from_sequence(from);
