@@ -24,6 +24,7 @@
 #include "tests/crash_loop/sim_fleet.h"
 #include "tests/support/npd_client.h"
 #include "tests/support/npd_process.h"
+#include "tests/support/replay_check.h"
 
 namespace npd::crash_loop {
 namespace {
@@ -102,10 +103,9 @@ void PrintSummary(bool pass, int kills, int sim_kills, const CheckTally& tally,
             << "duration " << absl::FormatDuration(absl::Trunc(took, absl::Milliseconds(100)))
             << ", seed " << seed << "\n"
             << "acknowledged: " << acks.transitions << " transitions (" << acks.ports_submitted
-            << " ports submitted, " << acks.ports_refused << " refused at submit, "
-            << acks.returns << " number returns, " << acks.resends << " operator resends); "
-            << load.operations << " client operations, " << load.retries
-            << " attempts retried while npd was down\n"
+            << " ports submitted, " << acks.ports_refused << " refused at submit, " << acks.returns
+            << " number returns, " << acks.resends << " operator resends); " << load.operations
+            << " client operations, " << load.retries << " attempts retried while npd was down\n"
             << "ports at the end:";
   for (const auto& [state, n] : states) std::cout << " " << state.substr(11) << " " << n;
   std::cout << "\nT_ack path: " << resent_ports << " transactions with a routing resend, "
@@ -168,8 +168,8 @@ int RunCrashLoop(CrashLoopOptions options) {
   // Starts npd on its data and waits until it serves; a violation when it does not.
   auto start_npd = [&](const char* when) {
     if (npd.Start(30) && health.WaitReady(30)) return true;
-    tally.Violation("restart", absl::StrCat("npd did not come up ", when, "; see ",
-                                            npd.log_path()));
+    tally.Violation("restart",
+                    absl::StrCat("npd did not come up ", when, "; see ", npd.log_path()));
     return false;
   };
 
@@ -228,7 +228,13 @@ int RunCrashLoop(CrashLoopOptions options) {
   PrintSummary(pass, kills, sims.restarts(), tally, ledger, load.stats(), view,
                checker.partial_failures_seen(), absl::Now() - started, options.seed);
   npd.Stop(SIGTERM);
-  int status = pass ? 0 : 1;
+  // Every kill left the journal and the state in one WriteBatch: the journal of the whole run
+  // replays to exactly the stored state.
+  std::vector<std::string> replay =
+      pass ? npd::testing::ReplayMismatches(dir + "/npd") : std::vector<std::string>{};
+  for (const std::string& line : replay) std::cerr << "npd-crash-loop: REPLAY " << line << "\n";
+  if (pass && replay.empty()) std::cerr << "npd-crash-loop: replay of the journal matches\n";
+  int status = pass && replay.empty() ? 0 : 1;
   if (pass && kills < options.min_kills) {
     std::cerr << "npd-crash-loop: the time limit came after " << kills << " kills, fewer than "
               << options.min_kills << "\n";

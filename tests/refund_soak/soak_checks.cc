@@ -4,9 +4,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
-#include "daemon/replay/replayer.h"
-#include "daemon/replay/store_diff.h"
-#include "storage/rocks_store.h"
+#include "tests/support/replay_check.h"
 
 namespace npd::refund_soak {
 namespace {
@@ -334,25 +332,9 @@ CheckResult SoakChecks::Outcomes() {
 
 CheckResult ReplayCheck(const std::string& data_dir) {
   CheckResult result{.name = "(h) the journal replays to exactly the stored state"};
-  auto stored =
-      storage::OpenRocksStore(storage::RocksOptions{.path = replay::DatabaseDir(data_dir)});
-  if (!stored.ok()) {
-    result.failures.push_back(stored.status().ToString());
-    return result;
-  }
-  auto scratch = storage::NewMemoryStore();
-  auto outcome = replay::Replay(**stored, *scratch, replay::ReplayOptions());
-  if (!outcome.ok()) {
-    result.failures.push_back(outcome.status().ToString());
-    return result;
-  }
-  result.checked = static_cast<int64_t>(outcome->steps);
-  auto differences = replay::CompareStores(**stored, *scratch, 20);
-  if (!differences.ok()) {
-    result.failures.push_back(differences.status().ToString());
-    return result;
-  }
-  for (const auto& d : *differences) result.failures.push_back(replay::Describe(d));
+  uint64_t steps = 0;
+  result.failures = npd::testing::ReplayMismatches(data_dir, &steps);
+  result.checked = static_cast<int64_t>(steps);
   return result;
 }
 
