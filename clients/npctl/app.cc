@@ -85,6 +85,7 @@ int Run(int argc, char** argv) {
   AddFeedCommands(app, session, action);
   AddAuditCommand(app, session, action);
   AddRefundCommands(app, session, action);
+  AddOpsCommands(app, session, action);
 
   try {
     app.parse(argc, argv);
