@@ -16,6 +16,7 @@ constexpr auto kCallTimeout = std::chrono::seconds(10);
 
 void Prepare(grpc::ClientContext& context, const std::string& as) {
   context.AddMetadata("x-npd-caller", as);
+  if (as == "operator") context.AddMetadata("x-npd-operator", kTestOperator);
   context.set_deadline(std::chrono::system_clock::now() + kCallTimeout);
 }
 
@@ -171,11 +172,13 @@ Reply<npd::v1::LookupResponse> NpdClient::Lookup(const std::string& as, const st
 }
 
 Reply<npd::v1::ResendRoutingResponse> NpdClient::Resend(const std::string& as,
-                                                       const std::string& port_id,
-                                                       const std::string& request_id) {
+                                                        const std::string& port_id,
+                                                        const std::string& request_id,
+                                                        const std::string& reason) {
   npd::v1::ResendRoutingRequest request;
   request.set_request_id(IdOrNew(request_id));
   request.set_port_id(port_id);
+  request.set_reason(reason);
   return Call<npd::v1::ResendRoutingRequest, npd::v1::ResendRoutingResponse>(
       *porting_, &npd::v1::PortingService::Stub::ResendRouting, as, request);
 }
