@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include "npd/v1/common.pb.h"
+#include "npd/v1/operations.pb.h"
 #include "npd/v1/porting.pb.h"
 #include "npd/v1/refund.pb.h"
 

@@ -230,12 +230,9 @@ void AddResend(CLI::App& port, Session& session, Action& action) {
       ->required()
       ->type_name("TEXT");
   Explain(*resend,
-          "As the operator: broadcast the routing change of a PARTIAL_FAILURE transaction again and
-          "
-          "give the carriers still missing (see 'pending confirmations') another T_ack. Prints the
-          "
-          "port, back in CUTOVER.
-          "
+          "As the operator: broadcast the routing change of a PARTIAL_FAILURE transaction again and\n"
+          "give the carriers still missing (see 'pending confirmations') another T_ack. Prints the\n"
+          "port, back in CUTOVER.\n"
           "Example: npctl --as operator port resend P000000000042 --reason \"ctcc back online\"");
   resend->callback(
       [&session, &action, args] { action = [&session, args] { return Resend(session, *args); }; });

@@ -47,10 +47,10 @@ absl::Status ValidateRequestId(std::string_view request_id) {
 }
 
 absl::Status ValidateReason(std::string_view field, std::string_view text) {
-  if (absl::StripAsciiWhitespace(AbslView(text)).empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(AbslView(field), " is required"));
+  if (absl::StripAsciiWhitespace(core::AbslView(text)).empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(core::AbslView(field), " is required"));
   }
-  return ValidateNote(AbslView(field), text);
+  return ValidateNote(core::AbslView(field), text);
 }
 
 absl::Status ValidatePortId(std::string_view port_id) {
