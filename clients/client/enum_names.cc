@@ -35,6 +35,9 @@ Spelling ClaimChannelSpelling() {
   return {npd::v1::ClaimChannel_descriptor(), "CLAIM_CHANNEL_", true};
 }
 Spelling PayeeKindSpelling() { return {npd::v1::PayeeKind_descriptor(), "PAYEE_KIND_", true}; }
+Spelling AttentionKindSpelling() {
+  return {npd::v1::AttentionKind_descriptor(), "ATTENTION_KIND_", false};
+}
 
 // Upper case with '_' for '-', surrounding spaces removed: the form names are compared in.
 std::string Canonical(std::string_view text) {
@@ -108,6 +111,9 @@ std::string ClaimChannelName(npd::v1::ClaimChannel channel) {
   return NameOf(ClaimChannelSpelling(), channel);
 }
 std::string PayeeKindName(npd::v1::PayeeKind kind) { return NameOf(PayeeKindSpelling(), kind); }
+std::string AttentionKindName(npd::v1::AttentionKind kind) {
+  return NameOf(AttentionKindSpelling(), kind);
+}
 
 std::optional<npd::v1::ReasonCode> ParseReason(std::string_view text) {
   const std::optional<int> number = Parse(ReasonSpelling(), text, /*code_heads=*/true);
@@ -151,6 +157,12 @@ std::optional<npd::v1::PayeeKind> ParsePayeeKind(std::string_view text) {
   return static_cast<npd::v1::PayeeKind>(*number);
 }
 
+std::optional<npd::v1::AttentionKind> ParseAttentionKind(std::string_view text) {
+  const std::optional<int> number = Parse(AttentionKindSpelling(), text, /*code_heads=*/false);
+  if (!number) return std::nullopt;
+  return static_cast<npd::v1::AttentionKind>(*number);
+}
+
 std::vector<std::string> ReasonNames() { return Names(ReasonSpelling()); }
 std::vector<std::string> PortStateNames() { return Names(StateSpelling()); }
 std::vector<std::string> IdTypeNames() { return Names(IdTypeSpelling()); }
@@ -158,5 +170,6 @@ std::vector<std::string> ChannelNames() { return Names(ChannelSpelling()); }
 std::vector<std::string> RefundStateNames() { return Names(RefundStateSpelling()); }
 std::vector<std::string> ClaimChannelNames() { return Names(ClaimChannelSpelling()); }
 std::vector<std::string> PayeeKindNames() { return Names(PayeeKindSpelling()); }
+std::vector<std::string> AttentionKindNames() { return Names(AttentionKindSpelling()); }
 
 }  // namespace npd::client

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "npd/v1/common.pb.h"
+#include "npd/v1/operations.pb.h"
 #include "npd/v1/refund.pb.h"
 
 namespace npd::client {
@@ -34,6 +35,8 @@ std::string RefundStepName(npd::v1::RefundStep step);
 std::string ClaimChannelName(npd::v1::ClaimChannel channel);
 // "bank-card", "wallet". A value unknown to this build prints as its number.
 std::string PayeeKindName(npd::v1::PayeeKind kind);
+// "PARTIAL_FAILURE", "STUCK_REFUND". A value unknown to this build prints as its number.
+std::string AttentionKindName(npd::v1::AttentionKind kind);
 
 // Accepts "R03", "R03_ARREARS_BILLED" or "REASON_CODE_R03_ARREARS_BILLED", in any case. Returns
 // nullopt for anything else, including UNSPECIFIED.
@@ -56,6 +59,9 @@ std::optional<npd::v1::ClaimChannel> ParseClaimChannel(std::string_view text);
 // Accepts the names PayeeKindName prints (or the enum names), in any case, '_' for '-'. Returns
 // nullopt for anything else, including UNSPECIFIED.
 std::optional<npd::v1::PayeeKind> ParsePayeeKind(std::string_view text);
+// Accepts "STUCK_REFUND" or "ATTENTION_KIND_STUCK_REFUND", in any case, '-' for '_'. Returns
+// nullopt for anything else, including UNSPECIFIED.
+std::optional<npd::v1::AttentionKind> ParseAttentionKind(std::string_view text);
 
 // Every name the Parse functions accept in their printed form, in enum order, UNSPECIFIED excluded.
 std::vector<std::string> ReasonNames();
@@ -65,6 +71,7 @@ std::vector<std::string> ChannelNames();
 std::vector<std::string> RefundStateNames();
 std::vector<std::string> ClaimChannelNames();
 std::vector<std::string> PayeeKindNames();
+std::vector<std::string> AttentionKindNames();
 
 }  // namespace npd::client
 

@@ -170,6 +170,19 @@ std::string PortLine(const npd::v1::Port& port) {
   return line;
 }
 
+std::string AttentionLine(const npd::v1::AttentionItem& item) {
+  constexpr size_t kKindWidth = 15;  // "PARTIAL_FAILURE"
+  std::string line = Padded(AttentionKindName(item.kind()), kKindWidth) + "  " + item.msisdn() +
+                     "  " + OrDash(item.port_id());
+  if (!item.refund_id().empty()) line += " " + item.refund_id();
+  line += "  " + (item.refund_state() != npd::v1::REFUND_STATE_UNSPECIFIED
+                      ? RefundStateName(item.refund_state())
+                      : PortStateName(item.port_state()));
+  if (item.has_since()) line += "  " + ShanghaiTime(item.since());
+  if (!item.detail().empty()) line += "  " + item.detail();
+  return line;
+}
+
 std::string NumberBlock(const npd::v1::NumberInfo& number) {
   std::string out = "number " + number.msisdn() + "\n";
   AddLine(out, "serving carrier", OrDash(number.serving_carrier()));

@@ -12,6 +12,7 @@
 
 #include "npd/v1/common.pb.h"
 #include "npd/v1/number.pb.h"
+#include "npd/v1/operations.pb.h"
 #include "npd/v1/porting.pb.h"
 #include "npd/v1/refund.pb.h"
 
@@ -34,6 +35,11 @@ std::string PortBlock(const npd::v1::Port& port);
 
 // One line per port for listings: "P000000000001  13800138000  PENDING_DONOR  cmcc -> cucc <time>".
 std::string PortLine(const npd::v1::Port& port);
+
+// One line per attention item (operations.proto): kind, number, port (and refund), state, since,
+// detail, e.g. "STUCK_REFUND     13800138000  P000000000001 R000000000001  STUCK  <time>  step
+// ...".
+std::string AttentionLine(const npd::v1::AttentionItem& item);
 
 // A block of "label  value" lines, newline-terminated: number, serving carrier, range holder, local
 // network, ported, portable, live port.

@@ -94,6 +94,7 @@ int Run(int argc, char** argv) {
   AddFeedCommands(app, session, action);
   AddAuditCommand(app, session, action);
   AddRefundCommands(app, session, action);
+  AddOpsCommands(app, session, action);
   AddReplayCommand(app, session, action);
 
   try {

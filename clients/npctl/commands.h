@@ -12,7 +12,7 @@ namespace npd::npctl {
 
 // `code issue`: authorisation codes (PortingService.IssueAuthCode).
 void AddCodeCommands(CLI::App& app, Session& session, Action& action);
-// `port submit|answer|cancel|get|list`: port transactions (PortingService).
+// `port submit|answer|cancel|resend|disconnect|get|list`: port transactions (PortingService).
 void AddPortCommands(CLI::App& app, Session& session, Action& action);
 // `number lookup`: routing facts (NumberService).
 void AddNumberCommands(CLI::App& app, Session& session, Action& action);
@@ -24,6 +24,8 @@ void AddFeedSnapshotCommand(CLI::App& feed, Session& session, Action& action);
 void AddAuditCommand(CLI::App& app, Session& session, Action& action);
 // `refund get|list|claim|redrive|report-bill`: balance refund cases (RefundService).
 void AddRefundCommands(CLI::App& app, Session& session, Action& action);
+// `ops attention|cancel`: the operator's worklist and cancel (OperationsService).
+void AddOpsCommands(CLI::App& app, Session& session, Action& action);
 
 }  // namespace npd::npctl
 

@@ -69,6 +69,9 @@ CLI::Validator ClaimChannelCheck() {
 CLI::Validator PayeeKindCheck() {
   return Check("payee kind", &client::ParsePayeeKind, &client::PayeeKindNames);
 }
+CLI::Validator AttentionKindCheck() {
+  return Check("attention kind", &client::ParseAttentionKind, &client::AttentionKindNames);
+}
 CLI::Validator FenCheck() {
   return CLI::Validator(
       [](std::string& value) -> std::string {
@@ -97,6 +100,9 @@ npd::v1::ClaimChannel ToClaimChannel(const std::string& text) {
 }
 npd::v1::PayeeKind ToPayeeKind(const std::string& text) {
   return Convert("payee kind", text, &client::ParsePayeeKind, &client::PayeeKindNames);
+}
+npd::v1::AttentionKind ToAttentionKind(const std::string& text) {
+  return Convert("attention kind", text, &client::ParseAttentionKind, &client::AttentionKindNames);
 }
 int64_t ToFen(const std::string& text) {
   const std::optional<int64_t> fen = ParseFen(text);

@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include "npd/v1/common.pb.h"
+#include "npd/v1/operations.pb.h"
 #include "npd/v1/porting.pb.h"
 #include "npd/v1/refund.pb.h"
 
@@ -27,6 +28,7 @@ CLI::Validator ChannelCheck();
 CLI::Validator RefundStateCheck();
 CLI::Validator ClaimChannelCheck();
 CLI::Validator PayeeKindCheck();
+CLI::Validator AttentionKindCheck();
 // An amount of money in whole fen, >= 0: decimal digits only (no sign, fraction, exponent or 0x; a
 // leading zero does not mean octal), at most INT64_MAX.
 CLI::Validator FenCheck();
@@ -39,6 +41,7 @@ npd::v1::Channel ToChannel(const std::string& text);
 npd::v1::RefundState ToRefundState(const std::string& text);
 npd::v1::ClaimChannel ToClaimChannel(const std::string& text);
 npd::v1::PayeeKind ToPayeeKind(const std::string& text);
+npd::v1::AttentionKind ToAttentionKind(const std::string& text);
 int64_t ToFen(const std::string& text);
 
 // A person as given on the command line.

@@ -95,9 +95,10 @@ int Cancel(Session& session, const CancelArgs& args) {
   return CallForPort(session, request, &PortingService::Stub::CancelPort);
 }
 
-int Resend(Session& session, const std::string& port_id) {
+int Resend(Session& session, const CancelArgs& args) {
   npd::v1::ResendRoutingRequest request;
-  request.set_port_id(port_id);
+  request.set_port_id(args.port_id);
+  request.set_reason(args.reason);
   request.set_request_id(session.RequestId());
   return CallForPort(session, request, &PortingService::Stub::ResendRouting);
 }
@@ -221,18 +222,20 @@ void AddCancel(CLI::App& port, Session& session, Action& action) {
 }
 
 void AddResend(CLI::App& port, Session& session, Action& action) {
-  auto port_id = std::make_shared<std::string>();
+  auto args = std::make_shared<CancelArgs>();  // a port and a reason, as for cancel
   CLI::App* resend = port.add_subcommand(
       "resend", "Resend the routing change of a PARTIAL_FAILURE port (operator)");
-  resend->add_option("PORT", *port_id, "Port id, e.g. P000000000001")->required();
-  Explain(
-      *resend,
-      "As the operator: broadcast the routing change of a PARTIAL_FAILURE transaction again and\n"
-      "give the carriers still missing (see 'pending confirmations') another T_ack. Prints the\n"
-      "port, back in CUTOVER. Example: npctl --as operator port resend P000000000042");
-  resend->callback([&session, &action, port_id] {
-    action = [&session, port_id] { return Resend(session, *port_id); };
-  });
+  resend->add_option("PORT", args->port_id, "Port id, e.g. P000000000001")->required();
+  resend->add_option("--reason", args->reason, "Why, kept in the history; at most 500 characters")
+      ->required()
+      ->type_name("TEXT");
+  Explain(*resend,
+          "As the operator: broadcast the routing change of a PARTIAL_FAILURE transaction again and\n"
+          "give the carriers still missing (see 'pending confirmations') another T_ack. Prints the\n"
+          "port, back in CUTOVER.\n"
+          "Example: npctl --as operator port resend P000000000042 --reason \"ctcc back online\"");
+  resend->callback(
+      [&session, &action, args] { action = [&session, args] { return Resend(session, *args); }; });
 }
 
 void AddDisconnect(CLI::App& port, Session& session, Action& action) {

@@ -227,13 +227,16 @@ void AddRedrive(CLI::App& refund, Session& session, Action& action) {
   CLI::App* redrive =
       refund.add_subcommand("redrive", "Retry the step a STUCK case stopped at (operator)");
   redrive->add_option("REFUND", args->refund_id, "Refund id, e.g. R000000000001")->required();
-  redrive->add_option("--note", args->note, "Why, kept in the history; at most 512 characters")
+  redrive
+      ->add_option("--reason,--note", args->note,
+                   "Why, kept in the history (required); at most 500 characters")
+      ->required()
       ->type_name("TEXT");
   Explain(*redrive,
           "As the operator: put a STUCK case back into the state it stopped in and retry its step\n"
           "from attempt one under the same idempotency key. FAILED_PRECONDITION in any other\n"
           "state. Prints the case.\n"
-          "Example: npctl --as operator refund redrive R000000000001 --note \"gateway fixed\"");
+          "Example: npctl --as operator refund redrive R000000000001 --reason \"gateway fixed\"");
   redrive->callback(
       [&session, &action, args] { action = [&session, args] { return Redrive(session, *args); }; });
 }

@@ -153,6 +153,36 @@ class CommandApplier {
     return ApplyResendRouting(port_, number_, command, policy_, now_);
   }
 
+  absl::StatusOr<PortTransition> operator()(const OperatorCancel& command) const {
+    if (command.actor != kOperatorActor) {
+      return absl::PermissionDeniedError(
+          "only the operator can cancel a transaction for operations");
+    }
+    if (absl::StripAsciiWhitespace(command.reason).empty()) {
+      return absl::InvalidArgumentError("an operator cancel needs a reason");
+    }
+    if (auto s = CheckNoteLength("reason", command.reason); !s.ok()) return s;
+    switch (port_.state()) {
+      case npd::v1::PORT_STATE_PENDING_DONOR:
+      case npd::v1::PORT_STATE_SCHEDULED:
+      case npd::v1::PORT_STATE_DISCONNECT_PENDING:
+        break;
+      case npd::v1::PORT_STATE_PARTIAL_FAILURE:
+        return NotAllowedIn(port_, "the routing change is out; use resend, not cancel");
+      case npd::v1::PORT_STATE_CUTOVER:
+        return NotAllowedIn(port_, "cannot cancel after cutover; the routing change stands");
+      default:
+        return NotAllowedIn(port_, "the transaction is already closed");
+    }
+    TransitionBuilder b(port_, number_, now_);
+    b.port().set_cancel_reason(command.reason);
+    b.Close(npd::v1::PORT_STATE_CANCELLED);
+    b.AddEvent("PORT_CANCELLED_BY_OPERATOR",
+               absl::StrCat("cancelled by the operator in ", StateName(port_.state()),
+                            "; reason: ", command.reason));
+    return std::move(b).Finish();
+  }
+
   absl::StatusOr<PortTransition> operator()(const ConfirmRouting& command) const {
     return ApplyConfirmRouting(port_, number_, command, now_);
   }

@@ -11,6 +11,8 @@
 // Number return:
 //   disconnect ──► DISCONNECT_PENDING ──effective time due──► CUTOVER ──every carrier confirmed──► RETURNED
 //                        └─cancel by the reporter──► CANCELLED
+// Operations (operator only), before cutover:
+//   PENDING_DONOR / SCHEDULED / DISCONNECT_PENDING ──operator cancel, with a reason──► CANCELLED
 // Both, once broadcast:
 //   CUTOVER ──T_ack passed, resends left──► CUTOVER (routing change resent)
 //   CUTOVER ──T_ack passed, no resend left──► PARTIAL_FAILURE ──operator resend──► CUTOVER
@@ -130,18 +132,30 @@ struct AckDeadlineDue {
 // The operator resends a PARTIAL_FAILURE transaction's routing change.
 struct ResendRouting {
   std::string actor;
+  std::string reason;  // why, for the history (the API requires it); appended to the event's detail
+};
+// The operator cancels a live transaction before its cutover (a stale port, a donor that never
+// answers, a number return its reporter abandoned). Event PORT_CANCELLED_BY_OPERATOR, detail with
+// the reason.
+struct OperatorCancel {
+  std::string actor;
+  std::string reason;  // required, at most kMaxNoteBytes
 };
 
-using PortCommand = std::variant<ApprovePort, RejectPort, CancelPort, DonorDeadlineDue, CutoverDue,
-                                 StaleDue, ConfirmRouting, AckDeadlineDue, ResendRouting>;
+using PortCommand =
+    std::variant<ApprovePort, RejectPort, CancelPort, DonorDeadlineDue, CutoverDue, StaleDue,
+                 ConfirmRouting, AckDeadlineDue, ResendRouting, OperatorCancel>;
 
 // Applies one command. Errors (the caller stores nothing):
 // - PERMISSION_DENIED: approve/reject by anyone but the donor; cancel of a port by anyone but the
-//   recipient, of a number return by anyone but its reporter; resend by anyone but the operator.
-// - INVALID_ARGUMENT: reject without reasons or with a reason npd decides; R99 without a note.
-// - FAILED_PRECONDITION: the command is not allowed in the port's state (answer when not PENDING_DONOR,
-//   cancel at or after CUTOVER, resend when not PARTIAL_FAILURE, a timer whose due time has not come
-//   or whose moment has passed, a confirmation from a carrier that is not pending).
+//   recipient, of a number return by anyone but its reporter; resend and operator cancel by anyone
+//   but the operator.
+// - INVALID_ARGUMENT: reject without reasons or with a reason npd decides; R99 without a note; an
+//   operator cancel without a reason; a note or reason longer than kMaxNoteBytes.
+// - FAILED_PRECONDITION: the command is not allowed in the port's state (answer when not
+//   PENDING_DONOR, cancel at or after CUTOVER, operator cancel outside PENDING_DONOR, SCHEDULED and
+//   DISCONNECT_PENDING, resend when not PARTIAL_FAILURE, a timer whose due time has not come or
+//   whose moment has passed, a confirmation from a carrier that is not pending).
 absl::StatusOr<PortTransition> ApplyToPort(const npd::v1::Port& port,
                                            const npd::store::v1::NumberRecord& number,
                                            const PortCommand& command, const PortPolicy& policy,

@@ -100,9 +100,11 @@ absl::StatusOr<PortTransition> ApplyResendRouting(const Port& port, const Number
   }
   TransitionBuilder b(port, number, now);
   b.Resend(policy);
-  b.AddEvent("ROUTING_RESENT", absl::StrCat("resent by the operator to ", PendingText(port),
-                                            "; confirmations due by ",
-                                            LocalTimeText(FromProto(b.port().ack_deadline_at()))));
+  std::string detail =
+      absl::StrCat("resent by the operator to ", PendingText(port), "; confirmations due by ",
+                   LocalTimeText(FromProto(b.port().ack_deadline_at())));
+  if (!command.reason.empty()) absl::StrAppend(&detail, "; reason: ", command.reason);
+  b.AddEvent("ROUTING_RESENT", std::move(detail));
   return std::move(b).Finish();
 }
 

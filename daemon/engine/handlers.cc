@@ -241,7 +241,16 @@ absl::Status HandleCancelPort(Txn& txn, const EngineContext& ctx, const std::str
 absl::Status HandleResendRouting(Txn& txn, const EngineContext& ctx, const std::string& caller,
                                  const npd::v1::ResendRoutingRequest& request,
                                  npd::v1::ResendRoutingResponse& response) {
-  return ApplyAndStage(txn, ctx, request.port_id(), core::ResendRouting{.actor = caller}, caller,
+  return ApplyAndStage(txn, ctx, request.port_id(),
+                       core::ResendRouting{.actor = caller, .reason = request.reason()}, caller,
+                       request.request_id(), response.mutable_port());
+}
+
+absl::Status HandleOperatorCancel(Txn& txn, const EngineContext& ctx, const std::string& caller,
+                                  const npd::v1::CancelStalePortRequest& request,
+                                  npd::v1::CancelStalePortResponse& response) {
+  return ApplyAndStage(txn, ctx, request.port_id(),
+                       core::OperatorCancel{.actor = caller, .reason = request.reason()}, caller,
                        request.request_id(), response.mutable_port());
 }
 

@@ -11,6 +11,7 @@
 #include "daemon/engine/txn.h"
 #include "npd/store/v1/records.pb.h"
 #include "npd/v1/feed.pb.h"
+#include "npd/v1/operations.pb.h"
 #include "npd/v1/porting.pb.h"
 
 namespace npd::engine {
@@ -37,6 +38,11 @@ absl::Status HandleCancelPort(Txn& txn, const EngineContext& ctx, const std::str
 absl::Status HandleResendRouting(Txn& txn, const EngineContext& ctx, const std::string& caller,
                                  const npd::v1::ResendRoutingRequest& request,
                                  npd::v1::ResendRoutingResponse& response);
+
+// The operator cancels a transaction before cutover (OperationsService.CancelStalePort).
+absl::Status HandleOperatorCancel(Txn& txn, const EngineContext& ctx, const std::string& caller,
+                                  const npd::v1::CancelStalePortRequest& request,
+                                  npd::v1::CancelStalePortResponse& response);
 
 // The serving carrier reports that a ported subscriber left: a number return in DISCONNECT_PENDING.
 absl::Status HandleDisconnectNumber(Txn& txn, const EngineContext& ctx, const std::string& caller,

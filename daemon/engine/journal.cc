@@ -13,6 +13,7 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/reflection.h"
 #include "npd/v1/feed.pb.h"
+#include "npd/v1/operations.pb.h"
 #include "npd/v1/porting.pb.h"
 #include "npd/v1/refund.pb.h"
 
@@ -72,6 +73,8 @@ const std::map<std::string, Replayer, std::less<>>& RequestReplayers() {
        &Rerun<ReportPayoutResultRequest, ReportPayoutResultResponse, HandleReportPayoutResult>},
       {"/npd.v1.RefundService/RedriveRefund",
        &Rerun<RedriveRefundRequest, RedriveRefundResponse, HandleRedriveRefund>},
+      {"/npd.v1.OperationsService/CancelStalePort",
+       &Rerun<CancelStalePortRequest, CancelStalePortResponse, HandleOperatorCancel>},
   };
   return *table;
 }

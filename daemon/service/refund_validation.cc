@@ -134,11 +134,7 @@ absl::Status Validate(const npd::v1::ReportPayoutResultRequest& request) {
 absl::Status Validate(const npd::v1::RedriveRefundRequest& request) {
   if (auto s = ValidateRequestId(request.request_id()); !s.ok()) return s;
   if (auto s = ValidateRefundId(request.refund_id()); !s.ok()) return s;
-  if (request.note().size() > kMaxNoteBytes) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("note is longer than ", kMaxNoteBytes, " bytes"));
-  }
-  return absl::OkStatus();
+  return ValidateReason("note", request.note());
 }
 
 absl::Status Validate(const npd::v1::ListRefundsRequest& request, const core::NumberPlan& plan) {

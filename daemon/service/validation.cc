@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "daemon/core/identity.h"
+#include "daemon/core/string_view_compat.h"
 
 namespace npd::service {
 namespace {
@@ -43,6 +44,13 @@ absl::Status ValidateRequestId(std::string_view request_id) {
     }
   }
   return absl::OkStatus();
+}
+
+absl::Status ValidateReason(std::string_view field, std::string_view text) {
+  if (absl::StripAsciiWhitespace(core::AbslView(text)).empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(core::AbslView(field), " is required"));
+  }
+  return ValidateNote(core::AbslView(field), text);
 }
 
 absl::Status ValidatePortId(std::string_view port_id) {
@@ -103,7 +111,8 @@ absl::Status Validate(const npd::v1::CancelPortRequest& request) {
 
 absl::Status Validate(const npd::v1::ResendRoutingRequest& request) {
   if (auto s = ValidateRequestId(request.request_id()); !s.ok()) return s;
-  return ValidatePortId(request.port_id());
+  if (auto s = ValidatePortId(request.port_id()); !s.ok()) return s;
+  return ValidateReason("reason", request.reason());
 }
 
 absl::Status Validate(const npd::v1::DisconnectNumberRequest& request) {
@@ -148,6 +157,31 @@ absl::Status Validate(const npd::v1::ConfirmRequest& request) {
   if (auto s = ValidateRequestId(request.request_id()); !s.ok()) return s;
   if (request.sequence() == 0) return absl::InvalidArgumentError("sequence must be at least 1");
   return absl::OkStatus();
+}
+
+absl::Status Validate(const npd::v1::ListAttentionRequest& request) {
+  if (!npd::v1::AttentionKind_IsValid(request.kind())) {
+    return absl::InvalidArgumentError("kind is not a known attention kind");
+  }
+  if (request.page_size() < 0 || request.page_size() > kMaxPageSize) {
+    return absl::InvalidArgumentError(absl::StrCat("page_size must be 0-", kMaxPageSize));
+  }
+  // A token is the last port or refund id a previous page examined.
+  const std::string& token = request.page_token();
+  if (!token.empty()) {
+    std::string as_port = token;
+    as_port[0] = 'P';
+    if ((token[0] != 'P' && token[0] != 'R') || !ValidatePortId(as_port).ok()) {
+      return absl::InvalidArgumentError("page_token is not one this server returned");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Validate(const npd::v1::CancelStalePortRequest& request) {
+  if (auto s = ValidateRequestId(request.request_id()); !s.ok()) return s;
+  if (auto s = ValidatePortId(request.port_id()); !s.ok()) return s;
+  return ValidateReason("reason", request.reason());
 }
 
 }  // namespace npd::service

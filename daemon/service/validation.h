@@ -11,6 +11,7 @@
 #include "daemon/core/record_builders.h"
 #include "npd/v1/feed.pb.h"
 #include "npd/v1/number.pb.h"
+#include "npd/v1/operations.pb.h"
 #include "npd/v1/porting.pb.h"
 
 namespace npd::service {
@@ -25,6 +26,10 @@ absl::Status ValidateRequestId(std::string_view request_id);
 // "P" followed by 12 digits.
 absl::Status ValidatePortId(std::string_view port_id);
 
+// The reason an operator gives for a repair: not blank, at most kMaxNoteBytes. `field` names it in
+// the error.
+absl::Status ValidateReason(std::string_view field, std::string_view text);
+
 absl::Status Validate(const npd::v1::IssueAuthCodeRequest& request);
 absl::Status Validate(const npd::v1::SubmitPortRequest& request);
 absl::Status Validate(const npd::v1::AnswerPortRequest& request);
@@ -33,6 +38,8 @@ absl::Status Validate(const npd::v1::ResendRoutingRequest& request);
 absl::Status Validate(const npd::v1::DisconnectNumberRequest& request);
 absl::Status Validate(const npd::v1::ListPortsRequest& request, const core::NumberPlan& plan);
 absl::Status Validate(const npd::v1::ConfirmRequest& request);
+absl::Status Validate(const npd::v1::ListAttentionRequest& request);
+absl::Status Validate(const npd::v1::CancelStalePortRequest& request);
 
 }  // namespace npd::service
 

@@ -45,7 +45,7 @@ const absl::Time kSubmitted = Local(2024, 3, 1, 10, 15);
 // ---- Every (state, command) pair ----
 
 // Commands as the right party would send them, so that only the state decides.
-const std::array<PortCommand, 9> kCommands = {
+const std::array<PortCommand, 10> kCommands = {
     ApprovePort{.actor = "cmcc", .note = "ok"},
     RejectPort{.actor = "cmcc", .reasons = {npd::v1::REASON_CODE_R03_ARREARS_BILLED}},
     CancelPort{.actor = "cucc", .reason = "subscriber changed their mind"},
@@ -54,11 +54,12 @@ const std::array<PortCommand, 9> kCommands = {
     StaleDue{},
     ConfirmRouting{.carrier = "ctcc"},
     AckDeadlineDue{.resend_count = 0},
-    ResendRouting{.actor = "operator"},
+    ResendRouting{.actor = "operator", .reason = "ctcc back"},
+    OperatorCancel{.actor = "operator", .reason = "stale"},
 };
-constexpr std::array<const char*, 9> kCommandNames = {
+constexpr std::array<const char*, 10> kCommandNames = {
     "Approve",  "Reject",         "Cancel",         "DonorDeadlineDue", "CutoverDue",
-    "StaleDue", "ConfirmRouting", "AckDeadlineDue", "ResendRouting"};
+    "StaleDue", "ConfirmRouting", "AckDeadlineDue", "ResendRouting",    "OperatorCancel"};
 
 // The expected outcome of one cell: a state after, or an error code.
 struct Outcome {
@@ -72,24 +73,25 @@ constexpr Outcome kNo = Fails(kFailedPrecondition);
 
 struct Row {
   PortState state;
-  std::array<Outcome, 9> outcomes;  // in kCommands order
+  std::array<Outcome, 10> outcomes;  // in kCommands order
 };
 
 // Time of every command: past every due time of PortIn (donor deadline, cutover, T_stale).
 const absl::Time kLate = kSubmitted + absl::Hours(24 * 31);
 
 // One row per state a port can be in; the columns follow kCommands: Approve, Reject, Cancel,
-// DonorDeadlineDue, CutoverDue, StaleDue, ConfirmRouting, AckDeadlineDue, ResendRouting.
+// DonorDeadlineDue, CutoverDue, StaleDue, ConfirmRouting, AckDeadlineDue, ResendRouting,
+// OperatorCancel.
 // clang-format off
 const std::array<Row, 8> kTable = {{
-  {kPending, {To(kScheduled), To(kRejected), To(kCancelled), To(kPending), kNo, To(kExpired), kNo, kNo, kNo}},
-  {kScheduled, {kNo, kNo, To(kCancelled), kNo, To(kCutover), kNo, kNo, kNo, kNo}},
-  {kCutover, {kNo, kNo, kNo, kNo, kNo, kNo, To(kCutover), To(kCutover), kNo}},
-  {kPartialFailure, {kNo, kNo, kNo, kNo, kNo, kNo, To(kPartialFailure), kNo, To(kCutover)}},
-  {kCompleted, {kNo, kNo, kNo, kNo, kNo, kNo, kNo, kNo, kNo}},
-  {kRejected, {kNo, kNo, kNo, kNo, kNo, kNo, kNo, kNo, kNo}},
-  {kCancelled, {kNo, kNo, kNo, kNo, kNo, kNo, kNo, kNo, kNo}},
-  {kExpired, {kNo, kNo, kNo, kNo, kNo, kNo, kNo, kNo, kNo}},
+  {kPending, {To(kScheduled), To(kRejected), To(kCancelled), To(kPending), kNo, To(kExpired), kNo, kNo, kNo, To(kCancelled)}},
+  {kScheduled, {kNo, kNo, To(kCancelled), kNo, To(kCutover), kNo, kNo, kNo, kNo, To(kCancelled)}},
+  {kCutover, {kNo, kNo, kNo, kNo, kNo, kNo, To(kCutover), To(kCutover), kNo, kNo}},
+  {kPartialFailure, {kNo, kNo, kNo, kNo, kNo, kNo, To(kPartialFailure), kNo, To(kCutover), kNo}},
+  {kCompleted, {kNo, kNo, kNo, kNo, kNo, kNo, kNo, kNo, kNo, kNo}},
+  {kRejected, {kNo, kNo, kNo, kNo, kNo, kNo, kNo, kNo, kNo, kNo}},
+  {kCancelled, {kNo, kNo, kNo, kNo, kNo, kNo, kNo, kNo, kNo, kNo}},
+  {kExpired, {kNo, kNo, kNo, kNo, kNo, kNo, kNo, kNo, kNo, kNo}},
 }};
 // clang-format on
 
@@ -124,7 +126,7 @@ TEST(PortTransitionTableTest, EveryStateAndCommand) {
       }
     }
   }
-  EXPECT_EQ(cells, 72);
+  EXPECT_EQ(cells, 80);
 }
 
 // ---- Actors ----

@@ -16,6 +16,7 @@ constexpr auto kCallTimeout = std::chrono::seconds(10);
 
 void AsOperator(grpc::ClientContext& context) {
   context.AddMetadata("x-npd-caller", kOperator);
+  context.AddMetadata("x-npd-operator", "crash-loop");
   context.set_deadline(std::chrono::system_clock::now() + kCallTimeout);
 }
 
@@ -88,6 +89,7 @@ absl::StatusOr<npd::v1::Port> NpdView::Resend(const std::string& port_id,
   npd::v1::ResendRoutingRequest request;
   request.set_request_id(request_id);
   request.set_port_id(port_id);
+  request.set_reason("crash loop: operator resend of a PARTIAL_FAILURE transaction");
   grpc::ClientContext context;
   AsOperator(context);
   npd::v1::ResendRoutingResponse response;

@@ -72,7 +72,7 @@ grpc::Status RefundTest::Call(
   auto stub = npd::v1::RefundService::NewStub(client().channel());
   grpc::ClientContext context;
   context.AddMetadata("x-npd-caller", as);
-  if (std::string_view(as) == "operator") context.AddMetadata("x-npd-operator", "test-operator");
+  if (as == "operator") context.AddMetadata("x-npd-operator", kTestOperator);
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
   return call(*stub, context);
 }

@@ -311,6 +311,7 @@ TEST_F(ReplayTest, AnOperatorMutationMustNameThePerson) {
   npd::v1::ResendRoutingRequest request;
   request.set_request_id("r1");
   request.set_port_id("P000000000009");
+  request.set_reason("carrier asked for it");
   npd::v1::ResendRoutingResponse response;
   grpc::Status status = stub->ResendRouting(&context, request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);

@@ -16,7 +16,7 @@ constexpr auto kCallTimeout = std::chrono::seconds(10);
 
 void Prepare(grpc::ClientContext& context, const std::string& as) {
   context.AddMetadata("x-npd-caller", as);
-  if (std::string_view(as) == "operator") context.AddMetadata("x-npd-operator", "test-operator");
+  if (as == "operator") context.AddMetadata("x-npd-operator", kTestOperator);
   context.set_deadline(std::chrono::system_clock::now() + kCallTimeout);
 }
 
@@ -173,10 +173,12 @@ Reply<npd::v1::LookupResponse> NpdClient::Lookup(const std::string& as, const st
 
 Reply<npd::v1::ResendRoutingResponse> NpdClient::Resend(const std::string& as,
                                                         const std::string& port_id,
-                                                        const std::string& request_id) {
+                                                        const std::string& request_id,
+                                                        const std::string& reason) {
   npd::v1::ResendRoutingRequest request;
   request.set_request_id(IdOrNew(request_id));
   request.set_port_id(port_id);
+  request.set_reason(reason);
   return Call<npd::v1::ResendRoutingRequest, npd::v1::ResendRoutingResponse>(
       *porting_, &npd::v1::PortingService::Stub::ResendRouting, as, request);
 }
@@ -210,7 +212,7 @@ std::vector<npd::v1::RoutingChange> NpdClient::ReadFeed(const std::string& as, u
                                                         size_t count, int seconds) {
   grpc::ClientContext context;
   context.AddMetadata("x-npd-caller", as);
-  if (std::string_view(as) == "operator") context.AddMetadata("x-npd-operator", "test-operator");
+  if (as == "operator") context.AddMetadata("x-npd-operator", kTestOperator);
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(seconds));
   npd::v1::SubscribeRequest request;
   request.set_from_sequence(from);

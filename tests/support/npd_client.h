@@ -17,6 +17,9 @@
 
 namespace npd::testing {
 
+// The person every operator call names (x-npd-operator), next to x-npd-caller "operator".
+inline constexpr char kTestOperator[] = "test-operator";
+
 // A valid resident identity card holder (the check character of the number is correct).
 npd::v1::Identity Holder();
 // Another valid person.
@@ -57,7 +60,8 @@ class NpdClient {
   Reply<npd::v1::CancelPortResponse> Cancel(const std::string& as, const std::string& port_id,
                                             const std::string& request_id = "");
   Reply<npd::v1::ResendRoutingResponse> Resend(const std::string& as, const std::string& port_id,
-                                               const std::string& request_id = "");
+                                               const std::string& request_id = "",
+                                               const std::string& reason = "carrier back online");
   // effective_at unset when `effective_at` is absl::InfinitePast().
   Reply<npd::v1::DisconnectNumberResponse> Disconnect(const std::string& as,
                                                       const std::string& msisdn,

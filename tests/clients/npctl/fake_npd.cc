@@ -27,6 +27,9 @@ struct FakeNpd::Journal {
   std::vector<npd::v1::ClaimRefundRequest> claims ABSL_GUARDED_BY(mu);
   std::vector<npd::v1::ReportFinalBillRequest> bills ABSL_GUARDED_BY(mu);
   std::vector<npd::v1::RedriveRefundRequest> redrives ABSL_GUARDED_BY(mu);
+  std::vector<npd::v1::ResendRoutingRequest> resends ABSL_GUARDED_BY(mu);
+  std::vector<npd::v1::ListAttentionRequest> attention_lists ABSL_GUARDED_BY(mu);
+  std::vector<npd::v1::CancelStalePortRequest> stale_cancels ABSL_GUARDED_BY(mu);
 
   // Appends `request` to `log` under the lock.
   template <typename Request>
@@ -129,6 +132,7 @@ class Porting final : public npd::v1::PortingService::Service {
   Status ResendRouting(ServerContext* context, const npd::v1::ResendRoutingRequest* request,
                        npd::v1::ResendRoutingResponse* response) override {
     journal_.Caller(*context);
+    journal_.Record(journal_.resends, *request);
     if (request->port_id() == FakeNpd::kMissingPort) {
       return Status(StatusCode::NOT_FOUND, "no port " + request->port_id());
     }
@@ -377,6 +381,54 @@ class Audit final : public npd::v1::AuditService::Service {
   FakeNpd::Journal& journal_;
 };
 
+// Attention items: two on the first page (token "P000000000002"), one STUCK refund on the second;
+// with a kind filter only the items of that kind, on one page.
+class Operations final : public npd::v1::OperationsService::Service {
+ public:
+  explicit Operations(FakeNpd::Journal& journal) : journal_(journal) {}
+
+  Status ListAttention(ServerContext* context, const npd::v1::ListAttentionRequest* request,
+                       npd::v1::ListAttentionResponse* response) override {
+    const std::string caller = journal_.Caller(*context);
+    journal_.Record(journal_.attention_lists, *request);
+    if (caller != "operator") {
+      return Status(StatusCode::PERMISSION_DENIED, "operations are for the operator role only");
+    }
+    std::vector<npd::v1::AttentionItem> items = FakeNpd::FakeAttention();
+    if (request->kind() != npd::v1::ATTENTION_KIND_UNSPECIFIED) {
+      for (const auto& item : items) {
+        if (item.kind() == request->kind()) *response->add_items() = item;
+      }
+      return Status::OK;
+    }
+    if (request->page_token().empty()) {
+      *response->add_items() = items[0];
+      *response->add_items() = items[1];
+      response->set_next_page_token("P000000000002");
+    } else {
+      *response->add_items() = items[2];
+    }
+    return Status::OK;
+  }
+
+  Status CancelStalePort(ServerContext* context, const npd::v1::CancelStalePortRequest* request,
+                         npd::v1::CancelStalePortResponse* response) override {
+    journal_.Caller(*context);
+    journal_.Record(journal_.stale_cancels, *request);
+    if (request->port_id() == FakeNpd::kMissingPort) {
+      return Status(StatusCode::NOT_FOUND, "no port " + request->port_id());
+    }
+    *response->mutable_port() = FakeNpd::FakePort();
+    response->mutable_port()->set_port_id(request->port_id());
+    response->mutable_port()->set_state(npd::v1::PORT_STATE_CANCELLED);
+    response->mutable_port()->set_cancel_reason(request->reason());
+    return Status::OK;
+  }
+
+ private:
+  FakeNpd::Journal& journal_;
+};
+
 class Refunds final : public npd::v1::RefundService::Service {
  public:
   explicit Refunds(FakeNpd::Journal& journal) : journal_(journal) {}
@@ -483,6 +535,7 @@ FakeNpd::FakeNpd() : journal_(std::make_unique<Journal>()) {
   services_.push_back(std::make_unique<Feed>(*journal_));
   services_.push_back(std::make_unique<Audit>(*journal_));
   services_.push_back(std::make_unique<Refunds>(*journal_));
+  services_.push_back(std::make_unique<Operations>(*journal_));
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
@@ -554,6 +607,45 @@ std::vector<npd::v1::ClaimRefundRequest> FakeNpd::claim_requests() const {
 std::vector<npd::v1::ReportFinalBillRequest> FakeNpd::report_bill_requests() const {
   absl::MutexLock lock(&journal_->mu);
   return journal_->bills;
+}
+
+std::vector<npd::v1::ResendRoutingRequest> FakeNpd::resend_requests() const {
+  absl::MutexLock lock(&journal_->mu);
+  return journal_->resends;
+}
+
+std::vector<npd::v1::ListAttentionRequest> FakeNpd::attention_requests() const {
+  absl::MutexLock lock(&journal_->mu);
+  return journal_->attention_lists;
+}
+
+std::vector<npd::v1::CancelStalePortRequest> FakeNpd::stale_cancel_requests() const {
+  absl::MutexLock lock(&journal_->mu);
+  return journal_->stale_cancels;
+}
+
+std::vector<npd::v1::AttentionItem> FakeNpd::FakeAttention() {
+  std::vector<npd::v1::AttentionItem> items(3);
+  items[0].set_kind(npd::v1::ATTENTION_KIND_PARTIAL_FAILURE);
+  items[0].set_msisdn("13800138000");
+  items[0].set_port_id("P000000000001");
+  items[0].set_port_state(npd::v1::PORT_STATE_PARTIAL_FAILURE);
+  *items[0].mutable_since() = At(kExpiry);
+  items[0].set_detail("not confirmed by ctcc after 1 resend(s)");
+  items[1].set_kind(npd::v1::ATTENTION_KIND_DONOR_OVERDUE);
+  items[1].set_msisdn("13301001234");
+  items[1].set_port_id("P000000000002");
+  items[1].set_port_state(npd::v1::PORT_STATE_PENDING_DONOR);
+  *items[1].mutable_since() = At(kExpiry);
+  items[1].set_detail("donor ctcc has not answered");
+  items[2].set_kind(npd::v1::ATTENTION_KIND_STUCK_REFUND);
+  items[2].set_msisdn("13800138001");
+  items[2].set_port_id("P000000000003");
+  items[2].set_refund_id("R000000000003");
+  items[2].set_refund_state(npd::v1::REFUND_STATE_STUCK);
+  *items[2].mutable_since() = At(kExpiry);
+  items[2].set_detail("step PAYOUT after 8 attempt(s): UNAVAILABLE");
+  return items;
 }
 
 std::vector<npd::v1::RedriveRefundRequest> FakeNpd::redrive_requests() const {

@@ -13,6 +13,7 @@
 #include "npd/v1/audit.grpc.pb.h"
 #include "npd/v1/feed.grpc.pb.h"
 #include "npd/v1/number.grpc.pb.h"
+#include "npd/v1/operations.grpc.pb.h"
 #include "npd/v1/porting.grpc.pb.h"
 #include "npd/v1/refund.grpc.pb.h"
 
@@ -33,6 +34,9 @@ namespace npd::testing {
 // - ExportSnapshot: header at kSnapshotSequence, FakeEntries() one per chunk, trailer.
 // - CompareBlocks / DiffBlock: audit against FakeEntries() (digest per audit.proto; a number only
 //   the carrier holds is corrected to cmcc); records the requests.
+// - ListAttention: FakeAttention(), two items on the first page and one on the second; with a kind
+//   filter only that kind, one page; PERMISSION_DENIED for anyone but the operator.
+// - CancelStalePort: FakePort() CANCELLED with the reason; kMissingPort is NOT_FOUND.
 class FakeNpd {
  public:
   static constexpr char kRefusedMsisdn[] = "13900000000";
@@ -65,6 +69,9 @@ class FakeNpd {
   std::vector<npd::v1::ClaimRefundRequest> claim_requests() const;
   std::vector<npd::v1::ReportFinalBillRequest> report_bill_requests() const;
   std::vector<npd::v1::RedriveRefundRequest> redrive_requests() const;
+  std::vector<npd::v1::ResendRoutingRequest> resend_requests() const;
+  std::vector<npd::v1::ListAttentionRequest> attention_requests() const;
+  std::vector<npd::v1::CancelStalePortRequest> stale_cancel_requests() const;
 
   // The port every port call answers with (PENDING_DONOR, cmcc -> cucc).
   static npd::v1::Port FakePort();
@@ -75,6 +82,9 @@ class FakeNpd {
   // The refund case every refund call answers with (R000000000001, AWAIT_CLAIM, cmcc -> cucc, 82.00
   // CNY refundable from a 100.00 CNY balance).
   static npd::v1::Refund FakeRefund();
+  // PARTIAL_FAILURE P000000000001, DONOR_OVERDUE P000000000002, STUCK_REFUND R000000000003; each
+  // since 2026-11-29T11:00:00+08:00.
+  static std::vector<npd::v1::AttentionItem> FakeAttention();
 
   // Records one call's caller header and request; used by the services.
   struct Journal;

@@ -146,13 +146,14 @@ TEST_F(NpctlTest, CancelSendsTheReason) {
 }
 
 TEST_F(NpctlTest, ResendPrintsThePortBackInCutoverWithItsResends) {
-  const NpctlResult result = Npctl({"--as", "operator", "port", "resend", "P000000000001"});
+  const NpctlResult result =
+      Npctl({"--as", "operator", "port", "resend", "P000000000001", "--reason", "ctcc back"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_THAT(result.out, HasSubstr("CUTOVER"));
   EXPECT_THAT(result.out, HasSubstr("1 (last at sequence 9)"));
   EXPECT_THAT(result.err, HasSubstr("request-id: "));
   const NpctlResult missing =
-      Npctl({"--as", "operator", "port", "resend", FakeNpd::kMissingPort});
+      Npctl({"--as", "operator", "port", "resend", FakeNpd::kMissingPort, "--reason", "x"});
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_THAT(missing.err, HasSubstr("NOT_FOUND"));
 }

@@ -287,13 +287,14 @@ TEST_F(NpctlTest, RefundRedriveSendsTheNoteAndARequestId) {
 }
 
 TEST_F(NpctlTest, RefundRedriveErrorsExitOne) {
-  const NpctlResult denied = Npctl({"--as", "cmcc", "refund", "redrive", "R000000000001"});
+  const NpctlResult denied =
+      Npctl({"--as", "cmcc", "refund", "redrive", "R000000000001", "--note", "retry"});
   EXPECT_EQ(denied.exit_code, 1);
   EXPECT_THAT(denied.err, HasSubstr("error: PERMISSION_DENIED: only the operator may re-drive\n"));
   EXPECT_EQ(denied.out, "");
 
   const NpctlResult missing =
-      Npctl({"--as", "operator", "refund", "redrive", FakeNpd::kMissingRefund});
+      Npctl({"--as", "operator", "refund", "redrive", FakeNpd::kMissingRefund, "--note", "retry"});
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_THAT(missing.err, HasSubstr("error: NOT_FOUND: no refund "));
 }

@@ -23,9 +23,10 @@ std::vector<std::string> With(std::vector<std::string> args, const std::vector<s
 TEST_F(NpctlTest, HelpNamesEveryCommandAndGlobalOption) {
   const NpctlResult result = RunNpctl(NPCTL_BINARY, {"--help-all"});
   EXPECT_EQ(result.exit_code, 0);
-  for (const char* text : {"code", "issue", "port", "submit", "answer", "cancel", "get", "list",
-                           "number", "lookup", "feed", "watch", "--server", "--as", "--json",
-                           "--request-id", "--timeout", "NPD_SERVER", "NPD_AS"}) {
+  for (const char* text :
+       {"code",     "issue",  "port",   "submit",       "answer",    "cancel",     "get",
+        "list",     "number", "lookup", "feed",         "watch",     "ops",        "attention",
+        "--server", "--as",   "--json", "--request-id", "--timeout", "NPD_SERVER", "NPD_AS"}) {
     EXPECT_THAT(result.out, HasSubstr(text));
   }
 }
