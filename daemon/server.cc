@@ -136,6 +136,7 @@ absl::Status NpdServer::Start() {
   feed_ = std::make_unique<service::FeedService>(*engine_, *store_, *hub_);
   audit_ = std::make_unique<service::AuditService>(*plan_, *store_);
   refunds_ = std::make_unique<service::RefundService>(*engine_, *store_);
+  history_ = std::make_unique<service::HistoryService>(*plan_, *store_);
   // Links the health schema so reflection can describe grpc.health.v1.Health.
   (void)grpc::health::v1::HealthCheckRequest::descriptor();
   grpc::EnableDefaultHealthCheckService(true);
@@ -148,6 +149,7 @@ absl::Status NpdServer::Start() {
   builder.RegisterService(feed_.get());
   builder.RegisterService(audit_.get());
   builder.RegisterService(refunds_.get());
+  builder.RegisterService(history_.get());
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port == 0) {
     Stop();
@@ -170,6 +172,7 @@ void NpdServer::Stop() {
     server_->Wait();
     server_.reset();
   }
+  history_.reset();
   refunds_.reset();
   audit_.reset();
   feed_.reset();

@@ -10,6 +10,7 @@
 #include "daemon/core/number_plan.h"
 #include "daemon/core/record_builders.h"
 #include "npd/v1/feed.pb.h"
+#include "npd/v1/history.pb.h"
 #include "npd/v1/number.pb.h"
 #include "npd/v1/porting.pb.h"
 
@@ -33,6 +34,8 @@ absl::Status Validate(const npd::v1::ResendRoutingRequest& request);
 absl::Status Validate(const npd::v1::DisconnectNumberRequest& request);
 absl::Status Validate(const npd::v1::ListPortsRequest& request, const core::NumberPlan& plan);
 absl::Status Validate(const npd::v1::ConfirmRequest& request);
+// Exactly one well-formed subject (msisdn, port id or refund id) and a page size of 0-1000.
+absl::Status Validate(const npd::v1::GetHistoryRequest& request);
 
 }  // namespace npd::service
 
