@@ -276,7 +276,8 @@ TEST_F(HistoryTest, EachCarrierSeesItsTransactionsAndWhatItDid) {
     if (e.type() != "AUTH_CODE_ISSUED" && e.refund_id().empty()) expected.push_back(e.sequence());
   }
   EXPECT_EQ(Sequences(recipient), expected);
-  // A third carrier sees only its own confirmation.
+  // A third carrier sees only its own confirmation (cucc confirmed last, so the completion is
+  // cucc's event, not ctcc's).
   ASSERT_THAT(third, SizeIs(1));
   EXPECT_EQ(third[0].type(), "ROUTING_CONFIRMED");
   EXPECT_EQ(third[0].actor(), "ctcc");
