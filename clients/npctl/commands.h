@@ -25,6 +25,9 @@ void AddAuditCommand(CLI::App& app, Session& session, Action& action);
 // `refund get|list|claim|redrive|report-bill`: balance refund cases (RefundService).
 void AddRefundCommands(CLI::App& app, Session& session, Action& action);
 
+// `history`: the timeline of a number, port or refund case (HistoryService).
+void AddHistoryCommand(CLI::App& app, Session& session, Action& action);
+
 }  // namespace npd::npctl
 
 #endif  // NPD_CLIENTS_NPCTL_COMMANDS_H_

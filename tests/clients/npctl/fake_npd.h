@@ -12,6 +12,7 @@
 #include "absl/synchronization/mutex.h"
 #include "npd/v1/audit.grpc.pb.h"
 #include "npd/v1/feed.grpc.pb.h"
+#include "npd/v1/history.grpc.pb.h"
 #include "npd/v1/number.grpc.pb.h"
 #include "npd/v1/porting.grpc.pb.h"
 #include "npd/v1/refund.grpc.pb.h"
@@ -33,6 +34,9 @@ namespace npd::testing {
 // - ExportSnapshot: header at kSnapshotSequence, FakeEntries() one per chunk, trailer.
 // - CompareBlocks / DiffBlock: audit against FakeEntries() (digest per audit.proto; a number only
 //   the carrier holds is corrected to cmcc); records the requests.
+// - GetHistory: FakeHistory() filtered by the subject (a port: events with its port id; a refund
+//   case: events with its refund id), after after_sequence, at most two events a page (fewer when
+//   page_size is smaller); kMissingPort and kMissingRefund are NOT_FOUND; records the requests.
 class FakeNpd {
  public:
   static constexpr char kRefusedMsisdn[] = "13900000000";
@@ -65,6 +69,7 @@ class FakeNpd {
   std::vector<npd::v1::ClaimRefundRequest> claim_requests() const;
   std::vector<npd::v1::ReportFinalBillRequest> report_bill_requests() const;
   std::vector<npd::v1::RedriveRefundRequest> redrive_requests() const;
+  std::vector<npd::v1::GetHistoryRequest> history_requests() const;
 
   // The port every port call answers with (PENDING_DONOR, cmcc -> cucc).
   static npd::v1::Port FakePort();
@@ -75,6 +80,10 @@ class FakeNpd {
   // The refund case every refund call answers with (R000000000001, AWAIT_CLAIM, cmcc -> cucc, 82.00
   // CNY refundable from a 100.00 CNY balance).
   static npd::v1::Refund FakeRefund();
+  // Five events of 13800138000, sequences 3, 5, 8, 9, 12: cmcc's code (no port), cucc's submit of
+  // P000000000001, the cutover by npd's timer (no request id), an operator's resend by "alice", and
+  // a step of refund case R000000000001 by npd's outbox (no request id).
+  static std::vector<npd::v1::HistoryEvent> FakeHistory();
 
   // Records one call's caller header and request; used by the services.
   struct Journal;
