@@ -137,6 +137,7 @@ absl::Status NpdServer::Start() {
   audit_ = std::make_unique<service::AuditService>(*plan_, *store_);
   refunds_ = std::make_unique<service::RefundService>(*engine_, *store_);
   operations_ = std::make_unique<service::OperationsService>(*engine_, *store_, clock_);
+  history_ = std::make_unique<service::HistoryService>(*plan_, *store_);
   // Links the health schema so reflection can describe grpc.health.v1.Health.
   (void)grpc::health::v1::HealthCheckRequest::descriptor();
   grpc::EnableDefaultHealthCheckService(true);
@@ -150,6 +151,7 @@ absl::Status NpdServer::Start() {
   builder.RegisterService(audit_.get());
   builder.RegisterService(refunds_.get());
   builder.RegisterService(operations_.get());
+  builder.RegisterService(history_.get());
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port == 0) {
     Stop();
@@ -173,6 +175,7 @@ void NpdServer::Stop() {
     server_.reset();
   }
   operations_.reset();
+  history_.reset();
   refunds_.reset();
   audit_.reset();
   feed_.reset();

@@ -25,6 +25,7 @@
 #include "daemon/outbox/outbox_dispatcher.h"
 #include "daemon/service/audit_service.h"
 #include "daemon/service/feed_service.h"
+#include "daemon/service/history_service.h"
 #include "daemon/service/number_service.h"
 #include "daemon/service/operations_service.h"
 #include "daemon/service/porting_service.h"
@@ -63,6 +64,7 @@ class NpdServer {
   std::unique_ptr<service::AuditService> audit_;
   std::unique_ptr<service::RefundService> refunds_;
   std::unique_ptr<service::OperationsService> operations_;
+  std::unique_ptr<service::HistoryService> history_;
   std::unique_ptr<outbox::GrpcOutsideSystems> outside_;
   std::unique_ptr<outbox::OutboxDispatcher> dispatcher_;
   std::unique_ptr<engine::FeedPruner> pruner_;

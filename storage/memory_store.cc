@@ -115,11 +115,13 @@ class MemoryStore final : public Store {
   }
 
   absl::StatusOr<std::vector<EventRecord>> ReadHistory(std::string_view msisdn,
+                                                       uint64_t after_sequence,
                                                        size_t max) override {
     std::lock_guard lock(mu_);
-    const std::string prefix = keys::EventPrefix(msisdn);
     std::vector<EventRecord> out;
-    for (auto it = events_.lower_bound(prefix);
+    if (after_sequence == UINT64_MAX) return out;
+    const std::string prefix = keys::EventPrefix(msisdn);
+    for (auto it = events_.lower_bound(keys::EventKey(msisdn, after_sequence + 1));
          it != events_.end() && it->first.starts_with(prefix) && out.size() < max; ++it) {
       out.push_back(it->second);
     }

@@ -195,10 +195,13 @@ class RocksStore final : public Store {
   }
 
   absl::StatusOr<std::vector<EventRecord>> ReadHistory(std::string_view msisdn,
+                                                       uint64_t after_sequence,
                                                        size_t max) override {
-    const std::string prefix = keys::EventPrefix(msisdn);
     std::vector<EventRecord> out;
-    absl::Status status = Scan<EventRecord>(kEvents, prefix, prefix, max, out);
+    if (after_sequence == UINT64_MAX) return out;
+    const std::string prefix = keys::EventPrefix(msisdn);
+    absl::Status status =
+        Scan<EventRecord>(kEvents, keys::EventKey(msisdn, after_sequence + 1), prefix, max, out);
     if (!status.ok()) return status;
     return out;
   }

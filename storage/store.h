@@ -144,9 +144,10 @@ class Store {
   virtual absl::StatusOr<std::vector<npd::v1::RoutingChange>> ReadFeed(uint64_t from,
                                                                        size_t max) = 0;
 
-  // Events of one number in sequence order, at most max.
+  // Events of one number with sequence > after_sequence (0: from the first), ascending, at most
+  // max. Fewer than max means none follow.
   virtual absl::StatusOr<std::vector<npd::store::v1::EventRecord>> ReadHistory(
-      std::string_view msisdn, size_t max) = 0;
+      std::string_view msisdn, uint64_t after_sequence, size_t max) = 0;
 
   // Entries of the awaiting-confirmation index with after < routing_sequence <= up_to, ascending,
   // at most max.

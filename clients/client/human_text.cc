@@ -26,6 +26,9 @@ void AddLine(std::string& out, const std::string& label, const std::string& valu
 
 std::string OrDash(const std::string& value) { return value.empty() ? "-" : value; }
 
+// `name` of a state enum value, or "-" for the unset value 0.
+std::string StateOrDash(const std::string& name, int value) { return value == 0 ? "-" : name; }
+
 std::string Listed(const google::protobuf::RepeatedPtrField<std::string>& items) {
   return items.empty() ? "-" : absl::StrJoin(items, ", ");
 }
@@ -151,10 +154,12 @@ std::string PortBlock(const npd::v1::Port& port) {
     AddLine(out, "pending confirmations", Listed(port.pending_confirmations()));
     AddLine(out, "confirmed by", Listed(port.confirmed_by()));
   }
-  if (port.has_ack_deadline_at()) AddLine(out, "confirmations due", ShanghaiTime(port.ack_deadline_at()));
+  if (port.has_ack_deadline_at())
+    AddLine(out, "confirmations due", ShanghaiTime(port.ack_deadline_at()));
   if (port.resend_count() != 0) {
-    AddLine(out, "resends", std::to_string(port.resend_count()) + " (last at sequence " +
-                                std::to_string(port.last_resend_sequence()) + ")");
+    AddLine(out, "resends",
+            std::to_string(port.resend_count()) + " (last at sequence " +
+                std::to_string(port.last_resend_sequence()) + ")");
   }
   if (!port.cancel_reason().empty()) AddLine(out, "cancel reason", port.cancel_reason());
   if (port.has_closed_at()) AddLine(out, "closed", ShanghaiTime(port.closed_at()));
@@ -287,6 +292,47 @@ std::string FinalBillReportText(const npd::v1::ReportFinalBillResponse& response
       response.applied() ? "final bill applied\n" : "final bill already applied; nothing changed\n";
   if (response.has_refund()) out += RefundBlock(response.refund());
   return out;
+}
+
+std::string HistoryHeader(const npd::v1::GetHistoryRequest& request, const std::string& msisdn) {
+  switch (request.subject_case()) {
+    case npd::v1::GetHistoryRequest::kPortId:
+      return "history of port " + request.port_id() +
+             (msisdn.empty() ? "" : " (number " + msisdn + ")");
+    case npd::v1::GetHistoryRequest::kRefundId:
+      return "history of refund " + request.refund_id() +
+             (msisdn.empty() ? "" : " (number " + msisdn + ")");
+    default:
+      return "history of number " + request.msisdn();
+  }
+}
+
+std::string HistoryLine(const npd::v1::HistoryEvent& event) {
+  std::string actor = event.actor();
+  if (!event.operator_name().empty()) actor += " " + event.operator_name();
+  std::string transaction = "-";
+  if (!event.refund_id().empty()) {
+    transaction = event.refund_id();
+    if (event.refund_state_after() != npd::v1::REFUND_STATE_UNSPECIFIED) {
+      transaction +=
+          " " +
+          StateOrDash(RefundStateName(event.refund_state_before()), event.refund_state_before()) +
+          " -> " + RefundStateName(event.refund_state_after());
+    }
+  } else if (!event.port_id().empty()) {
+    transaction = event.port_id();
+    if (event.state_after() != npd::v1::PORT_STATE_UNSPECIFIED) {
+      transaction += " " + StateOrDash(PortStateName(event.state_before()), event.state_before()) +
+                     " -> " + PortStateName(event.state_after());
+    }
+  }
+  std::string line = absl::StrJoin(
+      {"#" + std::to_string(event.sequence()),
+       event.has_at() ? ShanghaiTime(event.at()) : std::string("-"), OrDash(actor),
+       OrDash(event.command()), OrDash(event.request_id()), OrDash(event.type()), transaction},
+      "  ");
+  if (!event.detail().empty()) line += "  " + event.detail();
+  return line;
 }
 
 }  // namespace npd::client

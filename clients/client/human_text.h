@@ -11,6 +11,7 @@
 #include <google/protobuf/timestamp.pb.h>
 
 #include "npd/v1/common.pb.h"
+#include "npd/v1/history.pb.h"
 #include "npd/v1/number.pb.h"
 #include "npd/v1/operations.pb.h"
 #include "npd/v1/porting.pb.h"
@@ -74,6 +75,20 @@ std::string ClaimText(const npd::v1::ClaimRefundResponse& response);
 // "final bill applied" or "final bill already applied; nothing changed", then the case's
 // RefundBlock.
 std::string FinalBillReportText(const npd::v1::ReportFinalBillResponse& response);
+
+// The first line of a timeline: "history of number 13800138000", "history of port P000000000001
+// (number 13800138000)" or "history of refund R000000000001 (number 13800138000)"; `msisdn` is the
+// number the answer named (left out when empty).
+std::string HistoryHeader(const npd::v1::GetHistoryRequest& request, const std::string& msisdn);
+
+// One event of a timeline, its parts separated by two spaces:
+// "#42  2026-11-29T18:00:03+08:00  cmcc  AnswerPort  req-7  PORT_APPROVED  P000000000001
+// PENDING_DONOR -> SCHEDULED  approved by the donor" (on one line). The actor of an operator's
+// event is "operator <name>" when the name is known; an empty command or request id is "-"; an
+// event of a refund case shows the case and its states; an event of the number alone (a code)
+// shows "-" instead of a transaction; a state that is not set (before a transaction existed) is
+// "-". The detail, when empty, is left out.
+std::string HistoryLine(const npd::v1::HistoryEvent& event);
 
 }  // namespace npd::client
 

@@ -17,8 +17,8 @@ constexpr char kDescription[] =
     "npctl: command-line client of npd, the number-portability transaction daemon.\n"
     "Plays a carrier (--as cmcc|cucc|ctcc|<carrier id>) or the operator (--as operator):\n"
     "issue authorisation codes, submit, answer and cancel ports, look numbers up, watch\n"
-    "and confirm the routing change feed, download a snapshot, audit routing data, and\n"
-    "read, claim and re-drive balance refunds.";
+    "and confirm the routing change feed, download a snapshot, audit routing data,\n"
+    "read, claim and re-drive balance refunds, and show the history of any of them.";
 
 constexpr char kFooter[] =
     "Exit status: 0 success (a refusal by rule is a normal answer), 1 rpc error or npd\n"
@@ -96,6 +96,7 @@ int Run(int argc, char** argv) {
   AddRefundCommands(app, session, action);
   AddOpsCommands(app, session, action);
   AddReplayCommand(app, session, action);
+  AddHistoryCommand(app, session, action);
 
   try {
     app.parse(argc, argv);

@@ -27,6 +27,9 @@ void AddRefundCommands(CLI::App& app, Session& session, Action& action);
 // `ops attention|cancel`: the operator's worklist and cancel (OperationsService).
 void AddOpsCommands(CLI::App& app, Session& session, Action& action);
 
+// `history`: the timeline of a number, port or refund case (HistoryService).
+void AddHistoryCommand(CLI::App& app, Session& session, Action& action);
+
 }  // namespace npd::npctl
 
 #endif  // NPD_CLIENTS_NPCTL_COMMANDS_H_

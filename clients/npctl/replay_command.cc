@@ -11,9 +11,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "clients/client/enum_names.h"
 #include "clients/client/human_text.h"
 #include "clients/client/json_text.h"
+#include "daemon/core/history_event.h"
 #include "daemon/core/time_convert.h"
 #include "daemon/replay/replayer.h"
 #include "daemon/replay/store_diff.h"
@@ -139,23 +139,6 @@ int RunReplay(const ReplayArgs& args) {
   return kExitDifferences;
 }
 
-std::string EventLine(const npd::store::v1::EventRecord& e) {
-  std::string line =
-      absl::StrFormat("#%d  %s  %s", e.sequence(), client::ShanghaiTime(e.at()), e.actor());
-  if (!e.operator_name().empty()) absl::StrAppend(&line, " ", e.operator_name());
-  absl::StrAppend(&line, "  ", e.command().empty() ? "-" : e.command(), "  ", e.type());
-  if (e.state_after() != npd::v1::PORT_STATE_UNSPECIFIED) {
-    absl::StrAppend(&line, "  ", client::PortStateName(e.state_before()), " -> ",
-                    client::PortStateName(e.state_after()));
-  }
-  if (e.refund_state_after() != npd::v1::REFUND_STATE_UNSPECIFIED) {
-    absl::StrAppend(&line, "  ", client::RefundStateName(e.refund_state_before()), " -> ",
-                    client::RefundStateName(e.refund_state_after()));
-  }
-  if (!e.detail().empty()) absl::StrAppend(&line, "  ", e.detail());
-  return line;
-}
-
 }  // namespace
 
 HistoryPoint ParseHistoryPoint(const std::string& text) {
@@ -201,12 +184,14 @@ int ShowNumberAt(Session& session, const std::string& data_dir, const std::strin
   if (!ports.ok()) return Fail(ports.status());
   auto refunds = scratch->ListRefunds(storage::RefundQuery{.msisdn = msisdn, .limit = 1000});
   if (!refunds.ok()) return Fail(refunds.status());
-  auto events = scratch->ReadHistory(msisdn, SIZE_MAX);
+  auto events = scratch->ReadHistory(msisdn, 0, SIZE_MAX);
   if (!events.ok()) return Fail(events.status());
   if (session.json()) {
     for (const auto& p : ports->ports) std::cout << client::ToJsonLine(p.port()) << '\n';
     for (const auto& r : refunds->refunds) std::cout << client::ToJsonLine(r.refund()) << '\n';
-    for (const auto& e : *events) std::cout << client::ToJsonLine(e) << '\n';
+    for (const auto& e : *events) {
+      std::cout << client::ToJsonLine(core::ToHistoryEvent(e)) << '\n';
+    }
     return kExitOk;
   }
   std::cout << msisdn << " as of " << Utc(outcome->last_step_at) << " (event "
@@ -222,7 +207,7 @@ int ShowNumberAt(Session& session, const std::string& data_dir, const std::strin
   for (const auto& p : ports->ports) std::cout << client::PortBlock(p.port()) << '\n';
   for (const auto& r : refunds->refunds) std::cout << client::RefundBlock(r.refund()) << '\n';
   std::cout << "history:\n";
-  for (const auto& e : *events) std::cout << "  " << EventLine(e) << '\n';
+  for (const auto& e : *events) std::cout << client::HistoryLine(core::ToHistoryEvent(e)) << '\n';
   return kExitOk;
 }
 

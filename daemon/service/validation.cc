@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "daemon/core/identity.h"
 #include "daemon/core/string_view_compat.h"
+#include "daemon/service/refund_validation.h"
 
 namespace npd::service {
 namespace {
@@ -182,6 +183,26 @@ absl::Status Validate(const npd::v1::CancelStalePortRequest& request) {
   if (auto s = ValidateRequestId(request.request_id()); !s.ok()) return s;
   if (auto s = ValidatePortId(request.port_id()); !s.ok()) return s;
   return ValidateReason("reason", request.reason());
+}
+
+absl::Status Validate(const npd::v1::GetHistoryRequest& request) {
+  switch (request.subject_case()) {
+    case npd::v1::GetHistoryRequest::kMsisdn:
+      if (auto s = Prefixed("msisdn", core::ValidateMsisdn(request.msisdn())); !s.ok()) return s;
+      break;
+    case npd::v1::GetHistoryRequest::kPortId:
+      if (auto s = ValidatePortId(request.port_id()); !s.ok()) return s;
+      break;
+    case npd::v1::GetHistoryRequest::kRefundId:
+      if (auto s = ValidateRefundId(request.refund_id()); !s.ok()) return s;
+      break;
+    case npd::v1::GetHistoryRequest::SUBJECT_NOT_SET:
+      return absl::InvalidArgumentError("subject: set one of msisdn, port_id or refund_id");
+  }
+  if (request.page_size() < 0 || request.page_size() > kMaxPageSize) {
+    return absl::InvalidArgumentError(absl::StrCat("page_size must be 0-", kMaxPageSize));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace npd::service

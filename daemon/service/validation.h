@@ -10,6 +10,7 @@
 #include "daemon/core/number_plan.h"
 #include "daemon/core/record_builders.h"
 #include "npd/v1/feed.pb.h"
+#include "npd/v1/history.pb.h"
 #include "npd/v1/number.pb.h"
 #include "npd/v1/operations.pb.h"
 #include "npd/v1/porting.pb.h"
@@ -40,6 +41,8 @@ absl::Status Validate(const npd::v1::ListPortsRequest& request, const core::Numb
 absl::Status Validate(const npd::v1::ConfirmRequest& request);
 absl::Status Validate(const npd::v1::ListAttentionRequest& request);
 absl::Status Validate(const npd::v1::CancelStalePortRequest& request);
+// Exactly one well-formed subject (msisdn, port id or refund id) and a page size of 0-1000.
+absl::Status Validate(const npd::v1::GetHistoryRequest& request);
 
 }  // namespace npd::service
 

@@ -49,8 +49,9 @@ class CountingStore final : public storage::Store {
     return inner_->ReadFeed(from, max);
   }
   absl::StatusOr<std::vector<npd::store::v1::EventRecord>> ReadHistory(std::string_view m,
+                                                                       uint64_t after,
                                                                        size_t max) override {
-    return inner_->ReadHistory(m, max);
+    return inner_->ReadHistory(m, after, max);
   }
   absl::StatusOr<std::vector<storage::AwaitingEntry>> ReadAwaiting(uint64_t after, uint64_t up_to,
                                                                    size_t max) override {
@@ -171,7 +172,7 @@ TEST_F(EngineTest, FailedCommitFailsEveryCommandOfTheBatchAndWritesNothing) {
   ASSERT_TRUE(retried.ok()) << retried.status();
   EXPECT_TRUE(retried->issued());
   EXPECT_FALSE(retried->code().empty()) << "a first success, not a replay";
-  auto history = store_.ReadHistory("13800138000", 100);
+  auto history = store_.ReadHistory("13800138000", 0, 100);
   ASSERT_TRUE(history.ok());
   ASSERT_FALSE(history->empty());
   EXPECT_EQ(history->front().sequence(), 1u);

@@ -103,6 +103,21 @@ paid=$("$bin/npctl" --as cmcc --json refund get "$refund" | json "['refund']['pa
 refundable=$("$bin/npctl" --as cmcc --json refund get "$refund" | json "['refund']['refundable_fen']")
 expect "$paid" "$refundable" "the amount paid is the amount refundable"
 
+# The history of it all, as the operator (every event) and as a carrier no party to the port.
+"$bin/npctl" --as operator history $msisdn >"$work/history"
+head -1 "$work/history" | grep -qx "history of number $msisdn" || { echo "FAIL: history header"; cat "$work/history"; exit 1; }
+for type in AUTH_CODE_ISSUED PORT_SUBMITTED PORT_APPROVED PORT_COMPLETED REFUND_OPENED REFUND_CLOSED_PAID; do
+  grep -q "  $type  " "$work/history" || { echo "FAIL: no $type in the history"; cat "$work/history"; exit 1; }
+done
+echo "ok: the number's history shows the code, the port and the refund"
+events=$("$bin/npctl" --as operator --json history $msisdn | json "['events'].__len__()")
+lines=$(($(wc -l <"$work/history") - 1))
+expect "$events" "$lines" "--json carries the events the text shows"
+if "$bin/npctl" --as ctcc history "$port" 2>"$work/err"; then
+  echo "FAIL: a third carrier read the port's history"; exit 1
+fi
+grep -q NOT_FOUND "$work/err" && echo "ok: a third carrier's port history is NOT_FOUND"
+
 # Offline replay: the journal of everything above, across both SIGKILLs, runs again to exactly the
 # stored state. A running npd's directory is refused (it is locked), so stop npd first.
 set +e
@@ -118,4 +133,9 @@ grep -q "matches the journal in every table" "$work/replay.out" \
   || { echo "FAIL: replay"; cat "$work/replay.out" "$work/replay.err"; exit 1; }
 grep -q "^replay: 100% " "$work/replay.err" || { echo "FAIL: no progress lines"; exit 1; }
 echo "ok: replay matches the stored state"
+"$bin/npctl" history $msisdn --at 3 --data-dir "$work/data" >"$work/at.out" 2>/dev/null
+grep -q "PENDING_DONOR" "$work/at.out" \
+  || { echo "FAIL: history --at"; cat "$work/at.out"; exit 1; }
+grep -q "serving carrier: cmcc" "$work/at.out" || { echo "FAIL: history --at"; exit 1; }
+echo "ok: history --at shows the number before the port"
 echo "walkthrough passed"

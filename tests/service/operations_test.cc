@@ -116,7 +116,7 @@ class OperationsTest : public RefundTest {
       auto store = storage::OpenRocksStore({.path = dir_.Sub("data") + "/db"});
       EXPECT_TRUE(store.ok()) << store.status();
       if (store.ok()) {
-        auto read = (*store)->ReadHistory(msisdn, 1000);
+        auto read = (*store)->ReadHistory(msisdn, 0, 1000);
         EXPECT_TRUE(read.ok()) << read.status();
         if (read.ok()) events = *std::move(read);
       }

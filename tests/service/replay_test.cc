@@ -97,7 +97,7 @@ TEST_F(ReplayTest, EveryEventNamesItsCommandAndTheJournalKeepsNoPersonalData) {
   CompletePort();
   auto store = OpenStopped();
   ASSERT_NE(store, nullptr);
-  auto events = store->ReadHistory(kCmccNumber, 100);
+  auto events = store->ReadHistory(kCmccNumber, 0, 100);
   ASSERT_TRUE(events.ok());
   std::map<std::string, std::string> command_of;
   for (const EventRecord& e : *events) {
@@ -157,7 +157,7 @@ TEST_F(ReplayTest, AStrayRecordAndAMissingEventAreBothReported) {
   stray.set_serving_carrier("ctcc");
   ASSERT_TRUE(
       storage::PutRawForTesting(*store, "numbers", kCuccNumber, stray.SerializeAsString()).ok());
-  auto events = store->ReadHistory(kCmccNumber, 1);
+  auto events = store->ReadHistory(kCmccNumber, 0, 1);
   ASSERT_TRUE(events.ok() && events->size() == 1);
   EventRecord changed = events->front();
   changed.set_detail("edited behind the state machine's back");
@@ -220,7 +220,7 @@ TEST_F(ReplayTest, UntilAnEventOrATimeRebuildsTheEarlierState) {
   Complete(port);
   auto store = OpenStopped();
   ASSERT_NE(store, nullptr);
-  auto events = store->ReadHistory(kCmccNumber, 100);
+  auto events = store->ReadHistory(kCmccNumber, 0, 100);
   ASSERT_TRUE(events.ok());
   uint64_t submitted = 0;
   for (const auto& e : *events) {

@@ -98,7 +98,7 @@ class OtherStore final : public Store {
   absl::StatusOr<std::vector<npd::v1::RoutingChange>> ReadFeed(uint64_t, size_t) override {
     return std::vector<npd::v1::RoutingChange>();
   }
-  absl::StatusOr<std::vector<npd::store::v1::EventRecord>> ReadHistory(std::string_view,
+  absl::StatusOr<std::vector<npd::store::v1::EventRecord>> ReadHistory(std::string_view, uint64_t,
                                                                        size_t) override {
     return std::vector<npd::store::v1::EventRecord>();
   }

@@ -184,7 +184,7 @@ TEST_F(RocksStoreTest, CommittedDataSurvivesSigkill) {
   ASSERT_NE(store, nullptr);
   const WriteSet child_ws = ChildWriteSet();
   EXPECT_THAT(store->GetNumber("13900000009").value(), Optional(EqualsProto(child_ws.numbers[0])));
-  EXPECT_THAT(store->ReadHistory("13900000009", 10).value(),
+  EXPECT_THAT(store->ReadHistory("13900000009", 0, 10).value(),
               ElementsAre(EqualsProto(child_ws.events[0])));
   EXPECT_THAT(store->ReadFeed(1, 10).value(),
               ElementsAre(EqualsProto(SampleWriteSet().feed[0]), EqualsProto(child_ws.feed[0])));
@@ -209,7 +209,7 @@ TEST_F(RocksStoreTest, UnparsableRecordIsInternalNamingColumnFamilyAndKey) {
   ASSERT_TRUE(
       PutRawForTesting(*store, "events", std::string("13800000002\0\0\0\0\0\0\0\0\1", 20), garbage)
           .ok());
-  auto history = store->ReadHistory("13800000002", 10);
+  auto history = store->ReadHistory("13800000002", 0, 10);
   EXPECT_EQ(history.status().code(), absl::StatusCode::kInternal);
   EXPECT_THAT(std::string(history.status().message()), HasSubstr("events"));
   EXPECT_THAT(std::string(history.status().message()),

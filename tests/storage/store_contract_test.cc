@@ -145,7 +145,7 @@ TYPED_TEST(StoreContractTest, NewStoreIsEmpty) {
   EXPECT_THAT(page.ports, IsEmpty());
   EXPECT_FALSE(page.more);
   EXPECT_THAT(store.ReadFeed(0, 100).value(), IsEmpty());
-  EXPECT_THAT(store.ReadHistory("13800000001", 100).value(), IsEmpty());
+  EXPECT_THAT(store.ReadHistory("13800000001", 0, 100).value(), IsEmpty());
   EXPECT_THAT(store.LoadTimers().value(), IsEmpty());
   EXPECT_THAT(store.LoadCounters().value(), EqualsProto(npd::store::v1::Counters()));
   EXPECT_THAT(store.LoadCursors().value(), IsEmpty());
@@ -399,7 +399,7 @@ TYPED_TEST(StoreContractTest, ReadHistoryIsAscendingAcrossManySequences) {
     this->Commit(ws);
   }
 
-  auto history = this->store().ReadHistory(msisdn, 1000).value();
+  auto history = this->store().ReadHistory(msisdn, 0, 1000).value();
   std::vector<uint64_t> read;
   for (const auto& event : history) {
     EXPECT_EQ(event.msisdn(), msisdn);
@@ -408,11 +408,59 @@ TYPED_TEST(StoreContractTest, ReadHistoryIsAscendingAcrossManySequences) {
   EXPECT_EQ(read, sequences);
   EXPECT_THAT(history[299], EqualsProto(Event(msisdn, 300)));
 
-  auto first = this->store().ReadHistory(msisdn, 3).value();
+  auto first = this->store().ReadHistory(msisdn, 0, 3).value();
   EXPECT_THAT(first, ElementsAre(EqualsProto(Event(msisdn, 1)), EqualsProto(Event(msisdn, 2)),
                                  EqualsProto(Event(msisdn, 3))));
-  EXPECT_THAT(this->store().ReadHistory(msisdn, 0).value(), IsEmpty());
-  EXPECT_THAT(this->store().ReadHistory("13800000009", 10).value(), IsEmpty());
+  EXPECT_THAT(this->store().ReadHistory(msisdn, 0, 0).value(), IsEmpty());
+  EXPECT_THAT(this->store().ReadHistory("13800000009", 0, 10).value(), IsEmpty());
+}
+
+// Paging by after_sequence: exclusive, ascending, never spilling into a neighbouring number's
+// events (whose msisdn is a prefix or an extension), whether the cursor is an event's own
+// sequence, falls between two of them, or lies past the last.
+TYPED_TEST(StoreContractTest, ReadHistoryAfterSequencePagesWithoutGapsOrRepeats) {
+  const std::string msisdn = "13800000001";
+  const std::vector<uint64_t> sequences = {3, 4, 9, 255, 256, 257, 65'536, 1ull << 32};
+  WriteSet ws;
+  for (uint64_t seq : sequences) {
+    ws.events.push_back(Event(msisdn, seq));
+    ws.events.push_back(Event("1380000000", seq + 1));
+    ws.events.push_back(Event("138000000012", seq + 1));
+  }
+  this->Commit(ws);
+  auto read = [&](uint64_t after, size_t max) {
+    std::vector<uint64_t> out;
+    const std::vector<npd::store::v1::EventRecord> events =
+        this->store().ReadHistory(msisdn, after, max).value();
+    for (const auto& event : events) {
+      EXPECT_EQ(event.msisdn(), msisdn);
+      out.push_back(event.sequence());
+    }
+    return out;
+  };
+
+  // Pages of three, each starting after the last sequence of the page before.
+  std::vector<uint64_t> paged;
+  uint64_t after = 0;
+  while (true) {
+    const std::vector<uint64_t> page = read(after, 3);
+    paged.insert(paged.end(), page.begin(), page.end());
+    if (page.size() < 3) break;
+    after = page.back();
+  }
+  EXPECT_EQ(paged, sequences);
+
+  EXPECT_THAT(read(4, 2), ElementsAre(9, 255)) << "exclusive of the cursor's own event";
+  EXPECT_THAT(read(5, 2), ElementsAre(9, 255)) << "a cursor between two events";
+  EXPECT_THAT(read(256, 10), ElementsAre(257, 65'536, 1ull << 32)) << "across a byte boundary";
+  EXPECT_THAT(read(2, 1), ElementsAre(3));
+  EXPECT_THAT(read(1ull << 32, 10), IsEmpty()) << "after the last event";
+  EXPECT_THAT(read(UINT64_MAX, 10), IsEmpty());
+  EXPECT_THAT(read(0, 0), IsEmpty());
+  // The neighbours' events are theirs alone.
+  EXPECT_THAT(
+      this->store().ReadHistory("1380000000", 9, 2).value(),
+      ElementsAre(EqualsProto(Event("1380000000", 10)), EqualsProto(Event("1380000000", 256))));
 }
 
 TYPED_TEST(StoreContractTest, TimersLoadInDueOrder) {
@@ -844,7 +892,7 @@ TYPED_TEST(StoreContractTest, ConcurrentReadersSeeWholeCommits) {
   done = true;
   reader.join();
   EXPECT_EQ(violations.load(), 0);
-  EXPECT_EQ(this->store().ReadHistory("13800000001", 1000).value().size(), kCommits);
+  EXPECT_EQ(this->store().ReadHistory("13800000001", 0, 1000).value().size(), kCommits);
 }
 
 TEST(RefundIdForPortTest, ReplacesTheLeadingP) {

@@ -62,7 +62,8 @@ void ExpectSampleWriteSet(Store& store) {
   PortQuery by_msisdn;
   by_msisdn.msisdn = "13800000001";
   EXPECT_THAT(store.ListPorts(by_msisdn).value().ports, ElementsAre(EqualsProto(ws.ports[0])));
-  EXPECT_THAT(store.ReadHistory("13800000001", 10).value(), ElementsAre(EqualsProto(ws.events[0])));
+  EXPECT_THAT(store.ReadHistory("13800000001", 0, 10).value(),
+              ElementsAre(EqualsProto(ws.events[0])));
   EXPECT_THAT(store.ReadFeed(1, 10).value(), ElementsAre(EqualsProto(ws.feed[0])));
   EXPECT_THAT(store.LoadTimers().value(), ElementsAre(EqualsProto(ws.timers_added[0])));
   EXPECT_THAT(store.GetIdempotency(ws.idempotency[0].first).value(),
@@ -83,7 +84,7 @@ void ExpectNothingOfSampleWriteSet(Store& store) {
   EXPECT_EQ(store.GetNumber("13800000001").value(), std::nullopt);
   EXPECT_EQ(store.GetPort("P000000000001").value(), std::nullopt);
   EXPECT_THAT(store.ListPorts(PortQuery()).value().ports, IsEmpty());
-  EXPECT_THAT(store.ReadHistory("13800000001", 10).value(), IsEmpty());
+  EXPECT_THAT(store.ReadHistory("13800000001", 0, 10).value(), IsEmpty());
   EXPECT_THAT(store.ReadFeed(0, 10).value(), IsEmpty());
   EXPECT_THAT(store.LoadTimers().value(), IsEmpty());
   EXPECT_EQ(store.GetIdempotency(ws.idempotency[0].first).value(), std::nullopt);

@@ -30,6 +30,7 @@ struct FakeNpd::Journal {
   std::vector<npd::v1::ResendRoutingRequest> resends ABSL_GUARDED_BY(mu);
   std::vector<npd::v1::ListAttentionRequest> attention_lists ABSL_GUARDED_BY(mu);
   std::vector<npd::v1::CancelStalePortRequest> stale_cancels ABSL_GUARDED_BY(mu);
+  std::vector<npd::v1::GetHistoryRequest> histories ABSL_GUARDED_BY(mu);
 
   // Appends `request` to `log` under the lock.
   template <typename Request>
@@ -527,6 +528,40 @@ class Refunds final : public npd::v1::RefundService::Service {
   FakeNpd::Journal& journal_;
 };
 
+class History final : public npd::v1::HistoryService::Service {
+ public:
+  explicit History(FakeNpd::Journal& journal) : journal_(journal) {}
+
+  Status GetHistory(ServerContext* context, const npd::v1::GetHistoryRequest* request,
+                    npd::v1::GetHistoryResponse* response) override {
+    journal_.Caller(*context);
+    journal_.Record(journal_.histories, *request);
+    if (request->port_id() == FakeNpd::kMissingPort) {
+      return Status(StatusCode::NOT_FOUND, "no port " + request->port_id());
+    }
+    if (request->refund_id() == FakeNpd::kMissingRefund) {
+      return Status(StatusCode::NOT_FOUND, "no refund " + request->refund_id());
+    }
+    response->set_msisdn("13800138000");
+    const int page_size =
+        request->page_size() > 0 && request->page_size() < 2 ? request->page_size() : 2;
+    for (const npd::v1::HistoryEvent& event : FakeNpd::FakeHistory()) {
+      if (event.sequence() <= request->after_sequence()) continue;
+      if (!request->port_id().empty() && event.port_id() != request->port_id()) continue;
+      if (!request->refund_id().empty() && event.refund_id() != request->refund_id()) continue;
+      if (response->events_size() == page_size) {
+        response->set_next_after_sequence(response->events(page_size - 1).sequence());
+        break;
+      }
+      *response->add_events() = event;
+    }
+    return Status::OK;
+  }
+
+ private:
+  FakeNpd::Journal& journal_;
+};
+
 }  // namespace
 
 FakeNpd::FakeNpd() : journal_(std::make_unique<Journal>()) {
@@ -536,6 +571,7 @@ FakeNpd::FakeNpd() : journal_(std::make_unique<Journal>()) {
   services_.push_back(std::make_unique<Audit>(*journal_));
   services_.push_back(std::make_unique<Refunds>(*journal_));
   services_.push_back(std::make_unique<Operations>(*journal_));
+  services_.push_back(std::make_unique<History>(*journal_));
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
@@ -679,6 +715,48 @@ npd::v1::Port FakeNpd::FakePort() {
   *port.mutable_donor_deadline_at() = At(kExpiry);
   port.set_version(1);
   return port;
+}
+
+std::vector<npd::v1::GetHistoryRequest> FakeNpd::history_requests() const {
+  absl::MutexLock lock(&journal_->mu);
+  return journal_->histories;
+}
+
+std::vector<npd::v1::HistoryEvent> FakeNpd::FakeHistory() {
+  const auto event = [](uint64_t sequence, const std::string& actor, const std::string& command,
+                        const std::string& request_id, const std::string& type) {
+    npd::v1::HistoryEvent e;
+    e.set_sequence(sequence);
+    e.set_msisdn("13800138000");
+    *e.mutable_at() = At(kExpiry + static_cast<int64_t>(sequence));
+    e.set_actor(actor);
+    e.set_command(command);
+    e.set_request_id(request_id);
+    e.set_type(type);
+    return e;
+  };
+  std::vector<npd::v1::HistoryEvent> events;
+  events.push_back(event(3, "cmcc", "IssueAuthCode", "req-code", "AUTH_CODE_ISSUED"));
+  events.back().set_detail("code valid for 60m");
+  events.push_back(event(5, "cucc", "SubmitPort", "req-submit", "PORT_SUBMITTED"));
+  events.back().set_port_id("P000000000001");
+  events.back().set_state_after(npd::v1::PORT_STATE_PENDING_DONOR);
+  events.push_back(event(8, "npd", "timer:CUTOVER", "", "PORT_CUTOVER"));
+  events.back().set_port_id("P000000000001");
+  events.back().set_state_before(npd::v1::PORT_STATE_SCHEDULED);
+  events.back().set_state_after(npd::v1::PORT_STATE_CUTOVER);
+  events.back().set_detail("routing moved from cmcc to cucc");
+  events.push_back(event(9, "operator", "ResendRouting", "req-resend", "ROUTING_RESENT"));
+  events.back().set_operator_name("alice");
+  events.back().set_port_id("P000000000001");
+  events.back().set_state_before(npd::v1::PORT_STATE_PARTIAL_FAILURE);
+  events.back().set_state_after(npd::v1::PORT_STATE_CUTOVER);
+  events.push_back(event(12, "npd", "outbox:FREEZE_ACCOUNT", "", "REFUND_ACCOUNT_FROZEN"));
+  events.back().set_port_id("P000000000001");
+  events.back().set_refund_id("R000000000001");
+  events.back().set_refund_state_before(npd::v1::REFUND_STATE_OPENED);
+  events.back().set_refund_state_after(npd::v1::REFUND_STATE_ACCOUNT_FROZEN);
+  return events;
 }
 
 npd::v1::Refund FakeNpd::FakeRefund() {

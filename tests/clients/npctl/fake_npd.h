@@ -12,6 +12,7 @@
 #include "absl/synchronization/mutex.h"
 #include "npd/v1/audit.grpc.pb.h"
 #include "npd/v1/feed.grpc.pb.h"
+#include "npd/v1/history.grpc.pb.h"
 #include "npd/v1/number.grpc.pb.h"
 #include "npd/v1/operations.grpc.pb.h"
 #include "npd/v1/porting.grpc.pb.h"
@@ -37,6 +38,9 @@ namespace npd::testing {
 // - ListAttention: FakeAttention(), two items on the first page and one on the second; with a kind
 //   filter only that kind, one page; PERMISSION_DENIED for anyone but the operator.
 // - CancelStalePort: FakePort() CANCELLED with the reason; kMissingPort is NOT_FOUND.
+// - GetHistory: FakeHistory() filtered by the subject (a port: events with its port id; a refund
+//   case: events with its refund id), after after_sequence, at most two events a page (fewer when
+//   page_size is smaller); kMissingPort and kMissingRefund are NOT_FOUND; records the requests.
 class FakeNpd {
  public:
   static constexpr char kRefusedMsisdn[] = "13900000000";
@@ -72,6 +76,7 @@ class FakeNpd {
   std::vector<npd::v1::ResendRoutingRequest> resend_requests() const;
   std::vector<npd::v1::ListAttentionRequest> attention_requests() const;
   std::vector<npd::v1::CancelStalePortRequest> stale_cancel_requests() const;
+  std::vector<npd::v1::GetHistoryRequest> history_requests() const;
 
   // The port every port call answers with (PENDING_DONOR, cmcc -> cucc).
   static npd::v1::Port FakePort();
@@ -85,6 +90,10 @@ class FakeNpd {
   // PARTIAL_FAILURE P000000000001, DONOR_OVERDUE P000000000002, STUCK_REFUND R000000000003; each
   // since 2026-11-29T11:00:00+08:00.
   static std::vector<npd::v1::AttentionItem> FakeAttention();
+  // Five events of 13800138000, sequences 3, 5, 8, 9, 12: cmcc's code (no port), cucc's submit of
+  // P000000000001, the cutover by npd's timer (no request id), an operator's resend by "alice", and
+  // a step of refund case R000000000001 by npd's outbox (no request id).
+  static std::vector<npd::v1::HistoryEvent> FakeHistory();
 
   // Records one call's caller header and request; used by the services.
   struct Journal;
