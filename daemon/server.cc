@@ -34,10 +34,15 @@ absl::Status InPhase(const char* phase, const absl::Status& status) {
   return absl::Status(status.code(), absl::StrCat(phase, ": ", status.message()));
 }
 
+// Where the secret is kept when the configuration does not set one.
+std::string IdentitySecretFile(const Config& config) {
+  return (std::filesystem::path(config.data_dir) / "identity.secret").string();
+}
+
 // The configured secret, or the one kept in the data directory (created on first start, mode 0600).
 absl::StatusOr<std::string> IdentitySecret(const Config& config) {
   if (!config.identity_secret.empty()) return config.identity_secret;
-  const auto path = std::filesystem::path(config.data_dir) / "identity.secret";
+  const std::filesystem::path path = IdentitySecretFile(config);
   if (std::filesystem::exists(path)) {
     auto text = ReadFile(path);
     if (!text.ok()) return text.status();
@@ -136,6 +141,9 @@ absl::Status NpdServer::Start() {
   feed_ = std::make_unique<service::FeedService>(*engine_, *store_, *hub_);
   audit_ = std::make_unique<service::AuditService>(*plan_, *store_);
   refunds_ = std::make_unique<service::RefundService>(*engine_, *store_);
+  reports_ = std::make_unique<service::ReportService>(*plan_, *store_);
+  admin_ = std::make_unique<service::AdminService>(
+      *plan_, *store_, config_.identity_secret.empty() ? IdentitySecretFile(config_) : "");
   // Links the health schema so reflection can describe grpc.health.v1.Health.
   (void)grpc::health::v1::HealthCheckRequest::descriptor();
   grpc::EnableDefaultHealthCheckService(true);
@@ -148,6 +156,8 @@ absl::Status NpdServer::Start() {
   builder.RegisterService(feed_.get());
   builder.RegisterService(audit_.get());
   builder.RegisterService(refunds_.get());
+  builder.RegisterService(reports_.get());
+  builder.RegisterService(admin_.get());
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port == 0) {
     Stop();
@@ -170,6 +180,8 @@ void NpdServer::Stop() {
     server_->Wait();
     server_.reset();
   }
+  admin_.reset();
+  reports_.reset();
   refunds_.reset();
   audit_.reset();
   feed_.reset();

@@ -23,11 +23,13 @@
 #include "daemon/engine/feed_pruner.h"
 #include "daemon/outbox/grpc_outside_systems.h"
 #include "daemon/outbox/outbox_dispatcher.h"
+#include "daemon/service/admin_service.h"
 #include "daemon/service/audit_service.h"
 #include "daemon/service/feed_service.h"
 #include "daemon/service/number_service.h"
 #include "daemon/service/porting_service.h"
 #include "daemon/service/refund_service.h"
+#include "daemon/service/report_service.h"
 #include "storage/store.h"
 
 namespace npd {
@@ -61,6 +63,8 @@ class NpdServer {
   std::unique_ptr<service::FeedService> feed_;
   std::unique_ptr<service::AuditService> audit_;
   std::unique_ptr<service::RefundService> refunds_;
+  std::unique_ptr<service::ReportService> reports_;
+  std::unique_ptr<service::AdminService> admin_;
   std::unique_ptr<outbox::GrpcOutsideSystems> outside_;
   std::unique_ptr<outbox::OutboxDispatcher> dispatcher_;
   std::unique_ptr<engine::FeedPruner> pruner_;

@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "daemon/core/identity.h"
+#include "daemon/core/string_view_compat.h"
 
 namespace npd::service {
 namespace {
@@ -51,6 +52,18 @@ absl::Status ValidatePortId(std::string_view port_id) {
     ok = absl::ascii_isdigit(static_cast<unsigned char>(port_id[i]));
   }
   if (!ok) return absl::InvalidArgumentError("port_id must be 'P' followed by 12 digits");
+  return absl::OkStatus();
+}
+
+absl::Status ValidateTimestamp(std::string_view field, const google::protobuf::Timestamp& time) {
+  // 0001-01-01 to 9999-12-31, as google.protobuf.Timestamp defines its range.
+  constexpr int64_t kMinSeconds = -62135596800;
+  constexpr int64_t kMaxSeconds = 253402300799;
+  if (time.seconds() < kMinSeconds || time.seconds() > kMaxSeconds || time.nanos() < 0 ||
+      time.nanos() > 999999999) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(core::AbslView(field), " is not a valid timestamp"));
+  }
   return absl::OkStatus();
 }
 
@@ -110,14 +123,7 @@ absl::Status Validate(const npd::v1::DisconnectNumberRequest& request) {
   if (auto s = ValidateRequestId(request.request_id()); !s.ok()) return s;
   if (auto s = Prefixed("msisdn", core::ValidateMsisdn(request.msisdn())); !s.ok()) return s;
   if (request.has_effective_at()) {
-    // 0001-01-01 to 9999-12-31, as google.protobuf.Timestamp defines its range.
-    constexpr int64_t kMinSeconds = -62135596800;
-    constexpr int64_t kMaxSeconds = 253402300799;
-    const auto& at = request.effective_at();
-    if (at.seconds() < kMinSeconds || at.seconds() > kMaxSeconds || at.nanos() < 0 ||
-        at.nanos() > 999999999) {
-      return absl::InvalidArgumentError("effective_at is not a valid timestamp");
-    }
+    if (auto s = ValidateTimestamp("effective_at", request.effective_at()); !s.ok()) return s;
   }
   return ValidateNote("note", request.note());
 }

@@ -37,7 +37,8 @@ for m in \
   npd.v1.NumberService/Lookup npd.v1.NumberService/BatchLookup \
   npd.v1.RoutingFeedService/Subscribe npd.v1.RoutingFeedService/Confirm \
   npd.v1.RoutingFeedService/ExportSnapshot \
-  npd.v1.AuditService/CompareBlocks npd.v1.AuditService/DiffBlock; do
+  npd.v1.AuditService/CompareBlocks npd.v1.AuditService/DiffBlock \
+  npd.v1.ReportService/GetReport npd.v1.AdminService/Checkpoint; do
   grep -qx "$m" <<<"$methods" || { echo "FAIL: reflection does not list $m"; echo "$methods"; exit 1; }
 done
 
