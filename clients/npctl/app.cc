@@ -15,8 +15,8 @@ constexpr char kDescription[] =
     "npctl: command-line client of npd, the number-portability transaction daemon.\n"
     "Plays a carrier (--as cmcc|cucc|ctcc|<carrier id>) or the operator (--as operator):\n"
     "issue authorisation codes, submit, answer and cancel ports, look numbers up, watch\n"
-    "and confirm the routing change feed, download a snapshot, audit routing data, and\n"
-    "read, claim and re-drive balance refunds.";
+    "and confirm the routing change feed, download a snapshot, audit routing data,\n"
+    "read, claim and re-drive balance refunds, report figures per carrier, and back up npd.";
 
 constexpr char kFooter[] =
     "Exit status: 0 success (a refusal by rule is a normal answer), 1 rpc error or npd\n"
@@ -85,6 +85,8 @@ int Run(int argc, char** argv) {
   AddFeedCommands(app, session, action);
   AddAuditCommand(app, session, action);
   AddRefundCommands(app, session, action);
+  AddReportCommand(app, session, action);
+  AddAdminCommands(app, session, action);
 
   try {
     app.parse(argc, argv);

@@ -24,6 +24,10 @@ void AddFeedSnapshotCommand(CLI::App& feed, Session& session, Action& action);
 void AddAuditCommand(CLI::App& app, Session& session, Action& action);
 // `refund get|list|claim|redrive|report-bill`: balance refund cases (RefundService).
 void AddRefundCommands(CLI::App& app, Session& session, Action& action);
+// `report`: figures per carrier over a window (ReportService).
+void AddReportCommand(CLI::App& app, Session& session, Action& action);
+// `admin checkpoint`: a consistent backup of a running npd (AdminService).
+void AddAdminCommands(CLI::App& app, Session& session, Action& action);
 
 }  // namespace npd::npctl
 

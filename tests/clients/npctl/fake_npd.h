@@ -10,11 +10,13 @@
 #include <grpcpp/server.h>
 
 #include "absl/synchronization/mutex.h"
+#include "npd/v1/admin.grpc.pb.h"
 #include "npd/v1/audit.grpc.pb.h"
 #include "npd/v1/feed.grpc.pb.h"
 #include "npd/v1/number.grpc.pb.h"
 #include "npd/v1/porting.grpc.pb.h"
 #include "npd/v1/refund.grpc.pb.h"
+#include "npd/v1/report.grpc.pb.h"
 
 namespace npd::testing {
 
@@ -43,6 +45,7 @@ class FakeNpd {
   static constexpr char kMissingRefund[] = "R999999999999";
   static constexpr char kRefusedRefund[] = "R000000000009";
   static constexpr char kRefundRefusalText[] = "claimant is not the account holder";
+  static constexpr uint64_t kReportEventSequence = 4321;
 
   // Starts serving on 127.0.0.1 at a free port.
   FakeNpd();
@@ -65,6 +68,8 @@ class FakeNpd {
   std::vector<npd::v1::ClaimRefundRequest> claim_requests() const;
   std::vector<npd::v1::ReportFinalBillRequest> report_bill_requests() const;
   std::vector<npd::v1::RedriveRefundRequest> redrive_requests() const;
+  std::vector<npd::v1::GetReportRequest> report_requests() const;
+  std::vector<npd::v1::CheckpointRequest> checkpoint_requests() const;
 
   // The port every port call answers with (PENDING_DONOR, cmcc -> cucc).
   static npd::v1::Port FakePort();
