@@ -65,13 +65,10 @@ grpc::ServerUnaryReactor* AdminService::Checkpoint(grpc::CallbackServerContext* 
     reactor->Finish(ToGrpcStatus(checked));
     return reactor;
   }
-  const bool queued = worker_.Post([this, reactor, request, response] {
-    reactor->Finish(ToGrpcStatus(WriteCheckpoint(request->directory(), *response)));
-  });
-  if (!queued) {
-    reactor->Finish(ToGrpcStatus(absl::ResourceExhaustedError(
-        absl::StrCat(kMaxQueuedCheckpoints, " checkpoints are already waiting; try again later"))));
-  }
+  FinishOnWorker(
+      worker_, reactor,
+      [this, request, response] { return WriteCheckpoint(request->directory(), *response); },
+      absl::StrCat(kMaxQueuedCheckpoints, " checkpoints"));
   return reactor;
 }
 

@@ -2,6 +2,10 @@
 
 #include <utility>
 
+#include "absl/strings/str_cat.h"
+#include "daemon/core/string_view_compat.h"
+#include "daemon/service/status.h"
+
 namespace npd::service {
 
 LongCallWorker::LongCallWorker(size_t max_queued)
@@ -37,6 +41,16 @@ void LongCallWorker::Loop() {
       jobs_.pop_front();
     }
     job();
+  }
+}
+
+void FinishOnWorker(LongCallWorker& worker, grpc::ServerUnaryReactor* reactor,
+                    std::function<absl::Status()> body, std::string_view what) {
+  const bool queued =
+      worker.Post([reactor, body = std::move(body)] { reactor->Finish(ToGrpcStatus(body())); });
+  if (!queued) {
+    reactor->Finish(ToGrpcStatus(absl::ResourceExhaustedError(
+        absl::StrCat(core::AbslView(what), " are already waiting; try again later"))));
   }
 }
 

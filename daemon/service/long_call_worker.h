@@ -10,7 +10,12 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <string_view>
 #include <thread>
+
+#include <grpcpp/support/server_callback.h>
+
+#include "absl/status/status.h"
 
 namespace npd::service {
 
@@ -38,6 +43,11 @@ class LongCallWorker {
   bool stop_ = false;                       // guarded by mu_
   std::thread thread_;
 };
+
+// Runs `body` on `worker` and finishes `reactor` with its status; when `worker` has no room,
+// finishes it at once with RESOURCE_EXHAUSTED "<what> are already waiting; try again later".
+void FinishOnWorker(LongCallWorker& worker, grpc::ServerUnaryReactor* reactor,
+                    std::function<absl::Status()> body, std::string_view what);
 
 }  // namespace npd::service
 

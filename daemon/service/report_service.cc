@@ -52,14 +52,12 @@ grpc::ServerUnaryReactor* ReportService::GetReport(grpc::CallbackServerContext* 
     reactor->Finish(ToGrpcStatus(carriers.status()));
     return reactor;
   }
-  const bool queued =
-      worker_.Post([this, reactor, context, request, response, carriers = *std::move(carriers)] {
-        reactor->Finish(ToGrpcStatus(Build(*context, *request, carriers, *response)));
-      });
-  if (!queued) {
-    reactor->Finish(ToGrpcStatus(absl::ResourceExhaustedError(
-        absl::StrCat(kMaxQueuedReports, " reports are already waiting; try again later"))));
-  }
+  FinishOnWorker(
+      worker_, reactor,
+      [this, context, request, response, carriers = *std::move(carriers)] {
+        return Build(*context, *request, carriers, *response);
+      },
+      absl::StrCat(kMaxQueuedReports, " reports"));
   return reactor;
 }
 
