@@ -34,10 +34,15 @@ absl::Status InPhase(const char* phase, const absl::Status& status) {
   return absl::Status(status.code(), absl::StrCat(phase, ": ", status.message()));
 }
 
+// Where the secret is kept when the configuration does not set one.
+std::string IdentitySecretFile(const Config& config) {
+  return (std::filesystem::path(config.data_dir) / "identity.secret").string();
+}
+
 // The configured secret, or the one kept in the data directory (created on first start, mode 0600).
 absl::StatusOr<std::string> IdentitySecret(const Config& config) {
   if (!config.identity_secret.empty()) return config.identity_secret;
-  const auto path = std::filesystem::path(config.data_dir) / "identity.secret";
+  const std::filesystem::path path = IdentitySecretFile(config);
   if (std::filesystem::exists(path)) {
     auto text = ReadFile(path);
     if (!text.ok()) return text.status();
@@ -138,6 +143,9 @@ absl::Status NpdServer::Start() {
   refunds_ = std::make_unique<service::RefundService>(*engine_, *store_);
   operations_ = std::make_unique<service::OperationsService>(*engine_, *store_, clock_);
   history_ = std::make_unique<service::HistoryService>(*plan_, *store_);
+  reports_ = std::make_unique<service::ReportService>(*plan_, *store_);
+  admin_ = std::make_unique<service::AdminService>(
+      *plan_, *store_, config_.identity_secret.empty() ? IdentitySecretFile(config_) : "");
   // Links the health schema so reflection can describe grpc.health.v1.Health.
   (void)grpc::health::v1::HealthCheckRequest::descriptor();
   grpc::EnableDefaultHealthCheckService(true);
@@ -152,6 +160,8 @@ absl::Status NpdServer::Start() {
   builder.RegisterService(refunds_.get());
   builder.RegisterService(operations_.get());
   builder.RegisterService(history_.get());
+  builder.RegisterService(reports_.get());
+  builder.RegisterService(admin_.get());
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port == 0) {
     Stop();
@@ -176,6 +186,8 @@ void NpdServer::Stop() {
   }
   operations_.reset();
   history_.reset();
+  admin_.reset();
+  reports_.reset();
   refunds_.reset();
   audit_.reset();
   feed_.reset();

@@ -23,6 +23,7 @@
 #include "daemon/engine/feed_pruner.h"
 #include "daemon/outbox/grpc_outside_systems.h"
 #include "daemon/outbox/outbox_dispatcher.h"
+#include "daemon/service/admin_service.h"
 #include "daemon/service/audit_service.h"
 #include "daemon/service/feed_service.h"
 #include "daemon/service/history_service.h"
@@ -30,6 +31,7 @@
 #include "daemon/service/operations_service.h"
 #include "daemon/service/porting_service.h"
 #include "daemon/service/refund_service.h"
+#include "daemon/service/report_service.h"
 #include "storage/store.h"
 
 namespace npd {
@@ -65,6 +67,8 @@ class NpdServer {
   std::unique_ptr<service::RefundService> refunds_;
   std::unique_ptr<service::OperationsService> operations_;
   std::unique_ptr<service::HistoryService> history_;
+  std::unique_ptr<service::ReportService> reports_;
+  std::unique_ptr<service::AdminService> admin_;
   std::unique_ptr<outbox::GrpcOutsideSystems> outside_;
   std::unique_ptr<outbox::OutboxDispatcher> dispatcher_;
   std::unique_ptr<engine::FeedPruner> pruner_;

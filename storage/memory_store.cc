@@ -28,11 +28,13 @@ using npd::store::v1::RefundRecord;
 using npd::store::v1::TimerRecord;
 using npd::v1::RoutingChange;
 
-// The memory store's snapshot: a copy of the numbers and counters taken under the store's lock.
+// The memory store's snapshot: a copy of the numbers, events and counters taken under the store's
+// lock.
 class MemorySnapshot final : public StoreSnapshot {
  public:
-  MemorySnapshot(std::map<std::string, NumberRecord, std::less<>> numbers, Counters counters)
-      : numbers_(std::move(numbers)), counters_(std::move(counters)) {}
+  MemorySnapshot(std::map<std::string, NumberRecord, std::less<>> numbers,
+                 std::map<std::string, EventRecord> events, Counters counters)
+      : numbers_(std::move(numbers)), events_(std::move(events)), counters_(std::move(counters)) {}
 
   const Counters& counters() const override { return counters_; }
 
@@ -48,8 +50,16 @@ class MemorySnapshot final : public StoreSnapshot {
     return out;
   }
 
+  absl::Status ScanEvents(const std::function<absl::Status(const EventRecord&)>& visit) override {
+    for (const auto& [key, event] : events_) {
+      if (absl::Status s = visit(event); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
+
  private:
   const std::map<std::string, NumberRecord, std::less<>> numbers_;
+  const std::map<std::string, EventRecord> events_;  // keys::EventKey
   const Counters counters_;
 };
 
@@ -304,7 +314,12 @@ class MemoryStore final : public Store {
 
   absl::StatusOr<std::unique_ptr<StoreSnapshot>> Snapshot() override {
     std::lock_guard lock(mu_);
-    return std::make_unique<MemorySnapshot>(numbers_, counters_);
+    return std::make_unique<MemorySnapshot>(numbers_, events_, counters_);
+  }
+
+  absl::StatusOr<Counters> CreateCheckpoint(const std::string& dir) override {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot checkpoint into ", dir, ": the in-memory store has nothing on disk"));
   }
 
   void FailNextCommits(int count) {

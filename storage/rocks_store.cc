@@ -16,6 +16,7 @@
 #include "rocksdb/slice.h"
 #include "rocksdb/snapshot.h"
 #include "rocksdb/table.h"
+#include "rocksdb/utilities/checkpoint.h"
 #include "rocksdb/write_batch.h"
 #include "storage/keys.h"
 #include "storage/port_filter.h"
@@ -111,8 +112,8 @@ std::string_view View(const rocksdb::Slice& slice) { return {slice.data(), slice
 class RocksSnapshot final : public StoreSnapshot {
  public:
   RocksSnapshot(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* numbers,
-                rocksdb::ColumnFamilyHandle* meta)
-      : db_(db), numbers_(numbers), meta_(meta), snapshot_(db->GetSnapshot()) {
+                rocksdb::ColumnFamilyHandle* events, rocksdb::ColumnFamilyHandle* meta)
+      : db_(db), numbers_(numbers), events_(events), meta_(meta), snapshot_(db->GetSnapshot()) {
     read_options_.snapshot = snapshot_;
   }
   ~RocksSnapshot() override { db_->ReleaseSnapshot(snapshot_); }
@@ -151,9 +152,20 @@ class RocksSnapshot final : public StoreSnapshot {
     return out;
   }
 
+  absl::Status ScanEvents(const std::function<absl::Status(const EventRecord&)>& visit) override {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options_, events_));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      auto event = ParseRecord<EventRecord>(kEvents, View(it->key()), View(it->value()));
+      if (!event.ok()) return event.status();
+      if (absl::Status s = visit(*event); !s.ok()) return s;
+    }
+    return FromRocksStatus(it->status(), "scan events");
+  }
+
  private:
   rocksdb::DB* const db_;
   rocksdb::ColumnFamilyHandle* const numbers_;
+  rocksdb::ColumnFamilyHandle* const events_;
   rocksdb::ColumnFamilyHandle* const meta_;
   const rocksdb::Snapshot* const snapshot_;
   rocksdb::ReadOptions read_options_;
@@ -288,10 +300,13 @@ class RocksStore final : public Store {
   absl::Status Commit(const WriteSet& batch) override;
 
   absl::StatusOr<std::unique_ptr<StoreSnapshot>> Snapshot() override {
-    auto snapshot = std::make_unique<RocksSnapshot>(db_.get(), handles_[kNumbers], handles_[kMeta]);
+    auto snapshot = std::make_unique<RocksSnapshot>(db_.get(), handles_[kNumbers],
+                                                    handles_[kEvents], handles_[kMeta]);
     if (absl::Status s = snapshot->LoadCounters(); !s.ok()) return s;
     return std::unique_ptr<StoreSnapshot>(std::move(snapshot));
   }
+
+  absl::StatusOr<Counters> CreateCheckpoint(const std::string& dir) override;
 
   // For PutRawForTesting: `value` under `key` in the named column family, bypassing serialisation.
   absl::Status PutRaw(std::string_view column_family, std::string_view key,
@@ -556,6 +571,69 @@ absl::Status RocksStore::Commit(const WriteSet& batch) {
   }
   if (!status.ok()) return FromRocksStatus(status, "build commit batch");
   return FromRocksStatus(db_->Write(write_options_, &wb), "commit");
+}
+
+// The counters of the database at `path`, opened read-only with every column family it has (a
+// read-only open replays the write-ahead log into memory and writes nothing).
+absl::StatusOr<Counters> ReadCounters(const std::string& path) {
+  rocksdb::DBOptions options;
+  std::vector<std::string> names;
+  absl::Status status = FromRocksStatus(rocksdb::DB::ListColumnFamilies(options, path, &names),
+                                        absl::StrCat("list ", path));
+  if (!status.ok()) return status;
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const std::string& name : names)
+    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  status = FromRocksStatus(rocksdb::DB::OpenForReadOnly(options, path, descriptors, &handles, &raw),
+                           absl::StrCat("open ", path, " read-only"));
+  if (!status.ok()) return status;
+  std::unique_ptr<rocksdb::DB> db(raw);
+  absl::StatusOr<Counters> counters = Counters();
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i] != kCfNames[kMeta]) continue;
+    rocksdb::PinnableSlice value;
+    rocksdb::Status read = db->Get(rocksdb::ReadOptions(), handles[i], keys::kCounters, &value);
+    if (read.ok()) {
+      counters = ParseRecord<Counters>(kMeta, keys::kCounters, View(value));
+    } else if (!read.IsNotFound()) {
+      counters = FromRocksStatus(read, absl::StrCat("read counters of ", path));
+    }
+  }
+  for (rocksdb::ColumnFamilyHandle* handle : handles) {
+    db->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
+  }
+  db->Close().PermitUncheckedError();
+  return counters;
+}
+
+// rocksdb::Checkpoint with a flush first (log_size_for_flush = 0), so the table files hold nearly
+// everything and the copied WAL only what was committed during the flush; the checkpoint covers
+// every column family as of one sequence number. The counters are then read back from the copy
+// itself, so they are exactly what it holds, whatever the writer committed meanwhile.
+absl::StatusOr<Counters> RocksStore::CreateCheckpoint(const std::string& dir) {
+  const std::filesystem::path path(dir);
+  std::error_code error;
+  if (std::filesystem::exists(path, error)) {
+    return absl::AlreadyExistsError(absl::StrCat("checkpoint directory ", dir, " already exists"));
+  }
+  if (!std::filesystem::is_directory(path.parent_path(), error)) {
+    return absl::FailedPreconditionError(absl::StrCat("the parent of checkpoint directory ", dir,
+                                                      " does not exist or is not a directory"));
+  }
+  rocksdb::Checkpoint* raw = nullptr;
+  absl::Status status =
+      FromRocksStatus(rocksdb::Checkpoint::Create(db_.get(), &raw), "create checkpoint");
+  if (!status.ok()) return status;
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  // On failure RocksDB removes what it staged; `dir` is only created (renamed into place) last.
+  status = FromRocksStatus(checkpoint->CreateCheckpoint(dir, /*log_size_for_flush=*/0),
+                           absl::StrCat("checkpoint into ", dir));
+  if (!status.ok()) return status;
+  absl::StatusOr<Counters> counters = ReadCounters(dir);
+  if (!counters.ok()) std::filesystem::remove_all(path, error);
+  return counters;
 }
 
 }  // namespace

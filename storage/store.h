@@ -121,6 +121,13 @@ class StoreSnapshot {
   // from the first), in ascending msisdn, at most `max`. Fewer than `max` means none follow.
   virtual absl::StatusOr<std::vector<npd::store::v1::NumberRecord>> ScanNumbers(
       std::string_view prefix, std::string_view after_msisdn, size_t max) = 0;
+  // Calls `visit` with every event of the snapshot, in key order (by msisdn, then sequence; not in
+  // global sequence or time order), and returns the first error `visit` returns, without visiting
+  // further. This is a full scan of the history: its cost grows with every event ever stored, and
+  // there is no index by time. `visit` may call the Store (not this snapshot). The memory store
+  // copies its events when the snapshot is taken.
+  virtual absl::Status ScanEvents(
+      const std::function<absl::Status(const npd::store::v1::EventRecord&)>& visit) = 0;
 };
 
 class Store {
@@ -192,8 +199,19 @@ class Store {
   virtual absl::Status Commit(const WriteSet& batch) = 0;
 
   // A consistent read view of the current state (see StoreSnapshot). Cheap: RocksDB pins a
-  // sequence number; the memory store copies its numbers. Errors when the counters do not read.
+  // sequence number; the memory store copies its numbers and events. Errors when the counters do
+  // not read.
   virtual absl::StatusOr<std::unique_ptr<StoreSnapshot>> Snapshot() = 0;
+
+  // Writes a consistent copy of the whole store, as of one moment, into the new directory `dir`
+  // (which must not exist; its parent must) while commits go on, and returns the counters the copy
+  // holds (its last event sequence and feed head). The RocksDB store takes a rocksdb::Checkpoint:
+  // it flushes the memtables, hard-links the table files (copies them across filesystems) and
+  // copies the live write-ahead log, consistently across column families; the copy opens as a
+  // store of its own with OpenRocksStore. FAILED_PRECONDITION for a store that cannot (the memory
+  // store); ALREADY_EXISTS when `dir` exists; UNAVAILABLE for an I/O error, after which nothing is
+  // left at `dir`.
+  virtual absl::StatusOr<npd::store::v1::Counters> CreateCheckpoint(const std::string& dir) = 0;
 };
 
 // A store in memory, for tests (memory_store.h can make its commits fail).

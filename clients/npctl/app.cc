@@ -18,7 +18,8 @@ constexpr char kDescription[] =
     "Plays a carrier (--as cmcc|cucc|ctcc|<carrier id>) or the operator (--as operator):\n"
     "issue authorisation codes, submit, answer and cancel ports, look numbers up, watch\n"
     "and confirm the routing change feed, download a snapshot, audit routing data,\n"
-    "read, claim and re-drive balance refunds, and show the history of any of them.";
+    "read, claim and re-drive balance refunds, show the history of any of them, report figures\n"
+    "per carrier, and back up npd.";
 
 constexpr char kFooter[] =
     "Exit status: 0 success (a refusal by rule is a normal answer), 1 rpc error or npd\n"
@@ -97,6 +98,8 @@ int Run(int argc, char** argv) {
   AddOpsCommands(app, session, action);
   AddReplayCommand(app, session, action);
   AddHistoryCommand(app, session, action);
+  AddReportCommand(app, session, action);
+  AddAdminCommands(app, session, action);
 
   try {
     app.parse(argc, argv);

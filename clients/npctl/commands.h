@@ -29,6 +29,10 @@ void AddOpsCommands(CLI::App& app, Session& session, Action& action);
 
 // `history`: the timeline of a number, port or refund case (HistoryService).
 void AddHistoryCommand(CLI::App& app, Session& session, Action& action);
+// `report`: figures per carrier over a window (ReportService).
+void AddReportCommand(CLI::App& app, Session& session, Action& action);
+// `admin checkpoint`: a consistent backup of a running npd (AdminService).
+void AddAdminCommands(CLI::App& app, Session& session, Action& action);
 
 }  // namespace npd::npctl
 

@@ -63,6 +63,18 @@ absl::Status ValidatePortId(std::string_view port_id) {
   return absl::OkStatus();
 }
 
+absl::Status ValidateTimestamp(std::string_view field, const google::protobuf::Timestamp& time) {
+  // 0001-01-01 to 9999-12-31, as google.protobuf.Timestamp defines its range.
+  constexpr int64_t kMinSeconds = -62135596800;
+  constexpr int64_t kMaxSeconds = 253402300799;
+  if (time.seconds() < kMinSeconds || time.seconds() > kMaxSeconds || time.nanos() < 0 ||
+      time.nanos() > 999999999) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(core::AbslView(field), " is not a valid timestamp"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Validate(const npd::v1::IssueAuthCodeRequest& request) {
   if (auto s = ValidateRequestId(request.request_id()); !s.ok()) return s;
   if (auto s = Prefixed("msisdn", core::ValidateMsisdn(request.msisdn())); !s.ok()) return s;
@@ -120,14 +132,7 @@ absl::Status Validate(const npd::v1::DisconnectNumberRequest& request) {
   if (auto s = ValidateRequestId(request.request_id()); !s.ok()) return s;
   if (auto s = Prefixed("msisdn", core::ValidateMsisdn(request.msisdn())); !s.ok()) return s;
   if (request.has_effective_at()) {
-    // 0001-01-01 to 9999-12-31, as google.protobuf.Timestamp defines its range.
-    constexpr int64_t kMinSeconds = -62135596800;
-    constexpr int64_t kMaxSeconds = 253402300799;
-    const auto& at = request.effective_at();
-    if (at.seconds() < kMinSeconds || at.seconds() > kMaxSeconds || at.nanos() < 0 ||
-        at.nanos() > 999999999) {
-      return absl::InvalidArgumentError("effective_at is not a valid timestamp");
-    }
+    if (auto s = ValidateTimestamp("effective_at", request.effective_at()); !s.ok()) return s;
   }
   return ValidateNote("note", request.note());
 }

@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "daemon/core/number_plan.h"
 #include "daemon/core/record_builders.h"
+#include "google/protobuf/timestamp.pb.h"
 #include "npd/v1/feed.pb.h"
 #include "npd/v1/history.pb.h"
 #include "npd/v1/number.pb.h"
@@ -26,6 +27,9 @@ inline constexpr int kMaxBatchLookup = 1000;
 absl::Status ValidateRequestId(std::string_view request_id);
 // "P" followed by 12 digits.
 absl::Status ValidatePortId(std::string_view port_id);
+// Within google.protobuf.Timestamp's range (0001-01-01 to 9999-12-31, nanos 0-999999999);
+// INVALID_ARGUMENT "<field> is not a valid timestamp" otherwise.
+absl::Status ValidateTimestamp(std::string_view field, const google::protobuf::Timestamp& time);
 
 // The reason an operator gives for a repair: not blank, at most kMaxNoteBytes. `field` names it in
 // the error.

@@ -96,6 +96,9 @@ class CountingStore final : public storage::Store {
   absl::StatusOr<std::unique_ptr<storage::StoreSnapshot>> Snapshot() override {
     return inner_->Snapshot();
   }
+  absl::StatusOr<npd::store::v1::Counters> CreateCheckpoint(const std::string& dir) override {
+    return inner_->CreateCheckpoint(dir);
+  }
 
  private:
   std::unique_ptr<storage::Store> inner_;

@@ -39,7 +39,7 @@ for m in \
   npd.v1.RoutingFeedService/ExportSnapshot \
   npd.v1.AuditService/CompareBlocks npd.v1.AuditService/DiffBlock \
   npd.v1.OperationsService/ListAttention npd.v1.OperationsService/CancelStalePort \
-  npd.v1.HistoryService/GetHistory; do
+  npd.v1.HistoryService/GetHistory npd.v1.ReportService/GetReport npd.v1.AdminService/Checkpoint; do
   grep -qx "$m" <<<"$methods" || { echo "FAIL: reflection does not list $m"; echo "$methods"; exit 1; }
 done
 

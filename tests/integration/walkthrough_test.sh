@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The README walkthrough, run for real: npd started from its binary, all three carriers played with
-# npctl over gRPC, SIGKILL in the middle, and the expected end state checked. Fails on any mismatch.
+# npctl over gRPC, SIGKILL in the middle, and the expected end state checked; then the report of the
+# last hours, and a checkpoint restored into npd started on it (README, Operations). Fails on any
+# mismatch.
 # Usage: walkthrough_test.sh BIN_DIR DATA_DIR
 set -euo pipefail
 bin=$1
@@ -25,9 +27,10 @@ done
 [ -s "$work/fake-port" ] || { echo "npd-fake-outside did not start"; cat "$work/fake.log"; exit 1; }
 fake=$(cat "$work/fake-port")
 
+# Starts npd on data dir $1 (default: $work/data).
 start_npd() {
   rm -f "$work/port"
-  "$bin/npd" --listen 127.0.0.1:0 --data-dir "$work/data" --cutover-mode immediate \
+  "$bin/npd" --listen 127.0.0.1:0 --data-dir "${1:-$work/data}" --cutover-mode immediate \
     --set plan.dir="$plan" --set server.port_file="$work/port" \
     --set refund.billing="*=$fake" --set refund.payment="$fake" --set refund.settlement="$fake" \
     --set refund.sms="$fake" --set refund.retry_initial=50ms --set refund.retry_max=500ms \
@@ -118,24 +121,48 @@ if "$bin/npctl" --as ctcc history "$port" 2>"$work/err"; then
 fi
 grep -q NOT_FOUND "$work/err" && echo "ok: a third carrier's port history is NOT_FOUND"
 
-# Offline replay: the journal of everything above, across both SIGKILLs, runs again to exactly the
-# stored state. A running npd's directory is refused (it is locked), so stop npd first.
+# The report of the last hours, from the history: one port out of cmcc into cucc, its refund paid
+# to a claim made in Guangdong (home Beijing).
+from=$(date -u -d '-2 hours' +%Y-%m-%dT%H:%M:%SZ)
+to=$(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%SZ)
+"$bin/npctl" --as operator report --from "$from" --to "$to" --format json >"$work/report.json"
+row() { json "['report']['carriers'][$1]['$2']" <"$work/report.json"; }
+expect "$(row 0 carrier)/$(row 0 ports_out)/$(row 2 carrier)/$(row 2 ports_in)" cmcc/1/cucc/1 \
+  "the report counts the port out of cmcc and into cucc"
+expect "$(row 0 refunds_paid)/$(row 0 paid_claims_other_province)" 1/1 \
+  "the report counts the refund paid to a claim from another province"
+"$bin/npctl" --as operator report --from "$from" --to "$to" | grep -q "^ports out (completed) " \
+  || { echo "FAIL: no table from npctl report"; exit 1; }
+echo "ok: npctl report prints the table"
+
+# Backup and restore: a checkpoint of the running npd, then npd started on it.
+"$bin/npctl" --as operator admin checkpoint "$work/backup" >"$work/checkpoint.txt"
+grep -q "identity secret included" "$work/checkpoint.txt" \
+  || { echo "FAIL: checkpoint: $(cat "$work/checkpoint.txt")"; exit 1; }
+# Offline replay of the checkpoint while npd keeps running: the journal of everything above, across
+# both SIGKILLs, runs again to exactly the stored state. npd's own data dir is locked while it runs.
 set +e
 "$bin/npctl" replay --data-dir "$work/data" >"$work/replay-live.out" 2>&1
 status=$?
 set -e
 expect "$status" 1 "replay refuses the data directory of a running npd"
 grep -q "checkpoint" "$work/replay-live.out" || { echo "FAIL: no checkpoint hint"; exit 1; }
-kill "$npd_pid"; wait "$npd_pid" 2>/dev/null || true
-npd_pid=""
-"$bin/npctl" replay --data-dir "$work/data" >"$work/replay.out" 2>"$work/replay.err"
+"$bin/npctl" replay --data-dir "$work/backup" >"$work/replay.out" 2>"$work/replay.err"
 grep -q "matches the journal in every table" "$work/replay.out" \
   || { echo "FAIL: replay"; cat "$work/replay.out" "$work/replay.err"; exit 1; }
 grep -q "^replay: 100% " "$work/replay.err" || { echo "FAIL: no progress lines"; exit 1; }
-echo "ok: replay matches the stored state"
-"$bin/npctl" history $msisdn --at 3 --data-dir "$work/data" >"$work/at.out" 2>/dev/null
+echo "ok: replay of the checkpoint matches its stored state"
+"$bin/npctl" history $msisdn --at 3 --data-dir "$work/backup" >"$work/at.out" 2>/dev/null
 grep -q "PENDING_DONOR" "$work/at.out" \
   || { echo "FAIL: history --at"; cat "$work/at.out"; exit 1; }
 grep -q "serving carrier: cmcc" "$work/at.out" || { echo "FAIL: history --at"; exit 1; }
 echo "ok: history --at shows the number before the port"
+
+kill "$npd_pid"; wait "$npd_pid" 2>/dev/null || true
+start_npd "$work/backup"
+state=$("$bin/npctl" --as operator --json port get "$port" | json "['port']['state']")
+expect "$state" PORT_STATE_COMPLETED "npd restored from the checkpoint serves the port"
+"$bin/npctl" --as operator report --from "$from" --to "$to" --format json >"$work/restored.json"
+expect "$(json "['report']['carriers']" <"$work/restored.json")" \
+  "$(json "['report']['carriers']" <"$work/report.json")" "the restored npd reports the same figures"
 echo "walkthrough passed"

@@ -1,5 +1,7 @@
-// What only the in-memory store does: injected commit failures.
+// What only the in-memory store does: injected commit failures; no checkpoints.
 #include "storage/memory_store.h"
+
+#include <filesystem>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -64,6 +66,13 @@ TEST(MemoryStoreTest, FailedCommitWritesNeitherRefundNorOutbox) {
   EXPECT_EQ(store->GetOutbox("R000000000001").value(), std::nullopt);
   ASSERT_EQ(store->LoadOutbox().value().size(), 1u);
   EXPECT_EQ(store->LoadOutbox().value()[0].refund_id(), "R000000000002");
+}
+
+TEST(MemoryStoreTest, CheckpointIsFailedPrecondition) {
+  auto store = NewMemoryStore();
+  EXPECT_EQ(store->CreateCheckpoint("/tmp/npd-memory-checkpoint").status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_FALSE(std::filesystem::exists("/tmp/npd-memory-checkpoint"));
 }
 
 TEST(MemoryStoreTest, FailsExactlyTheNextCountCommits) {
@@ -133,6 +142,9 @@ class OtherStore final : public Store {
   absl::Status Commit(const WriteSet&) override { return absl::OkStatus(); }
   absl::StatusOr<std::unique_ptr<StoreSnapshot>> Snapshot() override {
     return absl::UnimplementedError("no snapshots");
+  }
+  absl::StatusOr<npd::store::v1::Counters> CreateCheckpoint(const std::string&) override {
+    return absl::FailedPreconditionError("no checkpoints");
   }
 };
 

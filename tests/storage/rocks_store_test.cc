@@ -1,5 +1,6 @@
 // What only the RocksDB store does: data on disk across close, reopen and SIGKILL; the directory
-// lock; records that do not parse; a data dir written before the refund column families existed.
+// lock; records that do not parse; a data dir written before the refund column families existed;
+// checkpoints.
 #include "storage/rocks_store.h"
 
 #include <poll.h>
@@ -8,7 +9,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -28,6 +31,7 @@ namespace {
 
 using ::npd::storage::testing::ChildWriteSet;
 using ::npd::storage::testing::EqualsProto;
+using ::npd::storage::testing::Event;
 using ::npd::storage::testing::ExpectSampleWriteSet;
 using ::npd::storage::testing::MakeCounters;
 using ::npd::storage::testing::Outbox;
@@ -112,6 +116,88 @@ TEST_F(RocksStoreTest, DataSurvivesCloseAndReopen) {
   auto store = Open();
   ASSERT_NE(store, nullptr);
   ExpectSampleWriteSet(*store);
+}
+
+TEST_F(RocksStoreTest, CheckpointHoldsExactlyWhatWasCommittedBeforeItAndOpensAsAStore) {
+  const std::string checkpoint = dir_.path() + "/checkpoint";
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->Commit(SampleWriteSet()).ok());
+  auto counters = store->CreateCheckpoint(checkpoint);
+  ASSERT_TRUE(counters.ok()) << counters.status();
+  EXPECT_EQ(counters->last_event_sequence(), 7u);
+  EXPECT_EQ(counters->last_feed_sequence(), 4u);
+  // The live store goes on after the checkpoint; the copy does not see it.
+  WriteSet later;
+  later.ports.push_back(
+      Port("P000000000002", "13800000002", "cmcc", "cucc", npd::v1::PORT_STATE_PENDING_DONOR));
+  later.counters = MakeCounters(2, 8, 4);
+  ASSERT_TRUE(store->Commit(later).ok());
+
+  RocksOptions copy_options;
+  copy_options.path = checkpoint;
+  auto copy = OpenRocksStore(copy_options);
+  ASSERT_TRUE(copy.ok()) << copy.status();
+  ExpectSampleWriteSet(**copy);
+  EXPECT_EQ((*copy)->GetPort("P000000000002").value(), std::nullopt);
+  EXPECT_THAT((*copy)->LoadCounters().value(), EqualsProto(*counters));
+  EXPECT_TRUE(store->GetPort("P000000000002").value().has_value());
+}
+
+// Every commit writes one event and the counters naming it: a checkpoint taken while commits go
+// on holds events 1..N and counters saying N, i.e. the column families agree.
+TEST_F(RocksStoreTest, CheckpointWhileCommitsGoOnIsConsistentAcrossColumnFamilies) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  std::atomic<bool> stop{false};
+  std::atomic<uint64_t> committed{0};
+  std::thread writer([&] {
+    for (uint64_t sequence = 1; !stop; ++sequence) {
+      WriteSet ws;
+      ws.events.push_back(Event("138" + std::to_string(10'000'000 + sequence % 97), sequence));
+      ws.counters = MakeCounters(0, sequence, 0);
+      if (!store->Commit(ws).ok()) break;
+      committed = sequence;
+    }
+  });
+  while (committed < 200) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  const std::string checkpoint = dir_.path() + "/checkpoint";
+  auto counters = store->CreateCheckpoint(checkpoint);
+  const uint64_t committed_after = committed;
+  stop = true;
+  writer.join();
+  ASSERT_TRUE(counters.ok()) << counters.status();
+  EXPECT_GE(counters->last_event_sequence(), 200u);
+  EXPECT_LE(counters->last_event_sequence(), committed_after + 1);
+
+  RocksOptions copy_options;
+  copy_options.path = checkpoint;
+  auto copy = OpenRocksStore(copy_options);
+  ASSERT_TRUE(copy.ok()) << copy.status();
+  auto snapshot = (*copy)->Snapshot();
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status();
+  std::vector<uint64_t> sequences;
+  ASSERT_TRUE((*snapshot)
+                  ->ScanEvents([&](const npd::store::v1::EventRecord& e) {
+                    sequences.push_back(e.sequence());
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  std::sort(sequences.begin(), sequences.end());
+  ASSERT_EQ(sequences.size(), counters->last_event_sequence());
+  for (size_t i = 0; i < sequences.size(); ++i) ASSERT_EQ(sequences[i], i + 1);
+}
+
+TEST_F(RocksStoreTest, CheckpointIntoAnExistingDirectoryIsAlreadyExistsAndLeavesItAlone) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  const std::string existing = dir_.path() + "/existing";
+  ASSERT_TRUE(std::filesystem::create_directory(existing));
+  std::ofstream(existing + "/keep") << "mine";
+  EXPECT_EQ(store->CreateCheckpoint(existing).status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_TRUE(std::filesystem::exists(existing + "/keep"));
+  EXPECT_EQ(store->CreateCheckpoint(dir_.path() + "/no/such/parent/checkpoint").status().code(),
+            absl::StatusCode::kFailedPrecondition);
 }
 
 TEST_F(RocksStoreTest, CreatesMissingParentDirectories) {

@@ -31,6 +31,8 @@ struct FakeNpd::Journal {
   std::vector<npd::v1::ListAttentionRequest> attention_lists ABSL_GUARDED_BY(mu);
   std::vector<npd::v1::CancelStalePortRequest> stale_cancels ABSL_GUARDED_BY(mu);
   std::vector<npd::v1::GetHistoryRequest> histories ABSL_GUARDED_BY(mu);
+  std::vector<npd::v1::GetReportRequest> reports ABSL_GUARDED_BY(mu);
+  std::vector<npd::v1::CheckpointRequest> checkpoints ABSL_GUARDED_BY(mu);
 
   // Appends `request` to `log` under the lock.
   template <typename Request>
@@ -562,6 +564,72 @@ class History final : public npd::v1::HistoryService::Service {
   FakeNpd::Journal& journal_;
 };
 
+class Reports final : public npd::v1::ReportService::Service {
+ public:
+  explicit Reports(FakeNpd::Journal& journal) : journal_(journal) {}
+
+  Status GetReport(ServerContext* context, const npd::v1::GetReportRequest* request,
+                   npd::v1::GetReportResponse* response) override {
+    const std::string caller = journal_.Caller(*context);
+    journal_.Record(journal_.reports, *request);
+    const std::set<std::string> carriers = {"cmcc", "ctcc", "cucc"};
+    if (!request->carrier().empty() && carriers.count(request->carrier()) == 0) {
+      return Status(StatusCode::INVALID_ARGUMENT,
+                    "carrier: unknown carrier '" + request->carrier() + "'");
+    }
+    if (caller != "operator" && !request->carrier().empty() && request->carrier() != caller) {
+      return Status(StatusCode::PERMISSION_DENIED, "a carrier may ask only for its own report");
+    }
+    npd::v1::Report& report = *response->mutable_report();
+    *report.mutable_from() = request->from();
+    *report.mutable_to() = request->to();
+    report.set_last_event_sequence(FakeNpd::kReportEventSequence);
+    for (const std::string& carrier : carriers) {
+      if (!request->carrier().empty() && carrier != request->carrier()) continue;
+      npd::v1::CarrierReport& row = *report.add_carriers();
+      row.set_carrier(carrier);
+      if (carrier == "cmcc") {
+        row.set_ports_out(2);
+        row.mutable_donor_answers()->set_count(2);
+        row.mutable_donor_answers()->set_median_seconds(600);
+        row.mutable_donor_answers()->set_p95_seconds(3700);
+        row.set_donor_answers_on_time(1);
+        row.set_donor_on_time_share(0.5);
+      }
+      if (carrier == "cucc") row.set_ports_in(2);
+    }
+    return Status::OK;
+  }
+
+ private:
+  FakeNpd::Journal& journal_;
+};
+
+class Admin final : public npd::v1::AdminService::Service {
+ public:
+  explicit Admin(FakeNpd::Journal& journal) : journal_(journal) {}
+
+  Status Checkpoint(ServerContext* context, const npd::v1::CheckpointRequest* request,
+                    npd::v1::CheckpointResponse* response) override {
+    const std::string caller = journal_.Caller(*context);
+    journal_.Record(journal_.checkpoints, *request);
+    if (caller != "operator") {
+      return Status(StatusCode::PERMISSION_DENIED, "only the operator may checkpoint npd");
+    }
+    if (request->directory().empty() || request->directory()[0] != '/') {
+      return Status(StatusCode::INVALID_ARGUMENT, "directory is not absolute");
+    }
+    response->set_directory(request->directory());
+    response->set_last_event_sequence(FakeNpd::kReportEventSequence);
+    response->set_feed_head(FakeNpd::kSnapshotSequence);
+    response->set_identity_secret_included(true);
+    return Status::OK;
+  }
+
+ private:
+  FakeNpd::Journal& journal_;
+};
+
 }  // namespace
 
 FakeNpd::FakeNpd() : journal_(std::make_unique<Journal>()) {
@@ -572,6 +640,8 @@ FakeNpd::FakeNpd() : journal_(std::make_unique<Journal>()) {
   services_.push_back(std::make_unique<Refunds>(*journal_));
   services_.push_back(std::make_unique<Operations>(*journal_));
   services_.push_back(std::make_unique<History>(*journal_));
+  services_.push_back(std::make_unique<Reports>(*journal_));
+  services_.push_back(std::make_unique<Admin>(*journal_));
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
@@ -795,6 +865,16 @@ std::vector<npd::v1::RoutingChange> FakeNpd::FakeChanges() {
     changes.push_back(change);
   }
   return changes;
+}
+
+std::vector<npd::v1::GetReportRequest> FakeNpd::report_requests() const {
+  absl::MutexLock lock(&journal_->mu);
+  return journal_->reports;
+}
+
+std::vector<npd::v1::CheckpointRequest> FakeNpd::checkpoint_requests() const {
+  absl::MutexLock lock(&journal_->mu);
+  return journal_->checkpoints;
 }
 
 }  // namespace npd::testing

@@ -10,6 +10,7 @@
 #include <grpcpp/server.h>
 
 #include "absl/synchronization/mutex.h"
+#include "npd/v1/admin.grpc.pb.h"
 #include "npd/v1/audit.grpc.pb.h"
 #include "npd/v1/feed.grpc.pb.h"
 #include "npd/v1/history.grpc.pb.h"
@@ -17,6 +18,7 @@
 #include "npd/v1/operations.grpc.pb.h"
 #include "npd/v1/porting.grpc.pb.h"
 #include "npd/v1/refund.grpc.pb.h"
+#include "npd/v1/report.grpc.pb.h"
 
 namespace npd::testing {
 
@@ -51,6 +53,7 @@ class FakeNpd {
   static constexpr char kMissingRefund[] = "R999999999999";
   static constexpr char kRefusedRefund[] = "R000000000009";
   static constexpr char kRefundRefusalText[] = "claimant is not the account holder";
+  static constexpr uint64_t kReportEventSequence = 4321;
 
   // Starts serving on 127.0.0.1 at a free port.
   FakeNpd();
@@ -77,6 +80,8 @@ class FakeNpd {
   std::vector<npd::v1::ListAttentionRequest> attention_requests() const;
   std::vector<npd::v1::CancelStalePortRequest> stale_cancel_requests() const;
   std::vector<npd::v1::GetHistoryRequest> history_requests() const;
+  std::vector<npd::v1::GetReportRequest> report_requests() const;
+  std::vector<npd::v1::CheckpointRequest> checkpoint_requests() const;
 
   // The port every port call answers with (PENDING_DONOR, cmcc -> cucc).
   static npd::v1::Port FakePort();
