@@ -178,6 +178,12 @@ void Engine::RunBatch(std::deque<std::unique_ptr<Command>>& commands) {
   for (auto& command : commands) {
     Txn txn(store_, staged, cursors, now);
     absl::Status s = command->Execute(txn, context_);
+    if (s.ok() && txn.WroteWithoutStep()) {
+      s = absl::InternalError(
+          "engine: a command staged writes without declaring its journal step (Txn::SetStep); "
+          "nothing of it is written");
+      spdlog::error("{}", s.ToString());
+    }
     if (s.ok()) std::move(txn).MergeInto(staged);
     outcomes.push_back(std::move(s));
   }

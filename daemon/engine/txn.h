@@ -79,6 +79,9 @@ class Txn {
   // handler no longer asks for what it asked for then).
   absl::StatusOr<std::string> SideEffect(std::string_view name,
                                          const std::function<std::string()>& compute);
+  // True when this command staged writes without SetStep: the engine refuses such a command, so
+  // that nothing reaches the store that replay could not reproduce.
+  bool WroteWithoutStep() const { return !step_.has_value() && staged_.HasWrites(); }
 
   absl::Time now() const { return now_; }
 

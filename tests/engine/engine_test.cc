@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "daemon/engine/handlers.h"
+#include "daemon/engine/journal.h"
 #include "storage/memory_store.h"
 #include "tests/support/npd_client.h"
 #include "tests/support/plan_files.h"
@@ -179,6 +180,30 @@ TEST_F(EngineTest, FailedCommitFailsEveryCommandOfTheBatchAndWritesNothing) {
   ASSERT_TRUE(history.ok());
   ASSERT_FALSE(history->empty());
   EXPECT_EQ(history->front().sequence(), 1u);
+}
+
+TEST_F(EngineTest, ACommandThatWritesWithoutAJournalStepIsRefused) {
+  StartEngine();
+  auto post = [&](bool declare_step) {
+    auto promise = std::make_shared<std::promise<absl::Status>>();
+    auto future = promise->get_future();
+    engine_->Post(std::make_unique<InternalCommand>(
+        [declare_step](Txn& txn, const EngineContext&) {
+          if (declare_step) txn.SetStep(FeedPruneStep(1));
+          npd::store::v1::NumberRecord number;
+          number.set_msisdn("13800138000");
+          number.set_serving_carrier("cucc");
+          txn.PutNumber(number);
+          return absl::OkStatus();
+        },
+        [promise](absl::Status status) { promise->set_value(status); }));
+    return future.get();
+  };
+  absl::Status refused = post(false);
+  EXPECT_TRUE(absl::IsInternal(refused)) << refused;
+  EXPECT_EQ(store_.GetNumber("13800138000").value(), std::nullopt);
+  EXPECT_TRUE(post(true).ok());
+  EXPECT_NE(store_.GetNumber("13800138000").value(), std::nullopt);
 }
 
 TEST_F(EngineTest, FullQueueIsRefusedWithResourceExhausted) {

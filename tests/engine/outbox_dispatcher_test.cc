@@ -16,6 +16,7 @@
 #include "absl/strings/str_format.h"
 #include "daemon/core/refund_machine.h"
 #include "daemon/core/time_convert.h"
+#include "daemon/engine/journal.h"
 #include "daemon/engine/refund_handlers.h"
 #include "storage/memory_store.h"
 #include "tests/support/plan_files.h"
@@ -249,6 +250,9 @@ TEST_F(OutboxDispatcherTest, PayoutIsBegunDurablyBeforePayAndQueriedAfterARestar
   std::promise<absl::Status> claimed;
   engine_->Post(std::make_unique<engine::InternalCommand>(
       [&](engine::Txn& txn, const engine::EngineContext& ctx) {
+        // As RequestCommand would: every command that writes declares its journal step.
+        txn.SetStep(engine::RequestStep("/npd.v1.RefundService/ClaimRefund", "cmcc", "", claim,
+                                        claim.request_id()));
         npd::v1::ClaimRefundResponse response;
         return engine::HandleClaimRefund(txn, ctx, "cmcc", claim, response);
       },
