@@ -44,9 +44,9 @@ class Progress {
                    std::string(filled, '#').c_str(), std::string(kWidth - filled, ' ').c_str(),
                    percent, static_cast<unsigned long long>(done),
                    static_cast<unsigned long long>(total));
-      if (done >= total) std::fputc('\n', stderr);
+      drew_ = done < total;  // a finished bar ends its line here, an unfinished one in Finish
+      if (!drew_) std::fputc('\n', stderr);
       std::fflush(stderr);
-      drew_ = true;
     } else if (percent >= next_percent_) {
       std::fprintf(stderr, "replay: %d%% (%llu/%llu steps)\n", percent,
                    static_cast<unsigned long long>(done), static_cast<unsigned long long>(total));
@@ -98,7 +98,7 @@ int Fail(const absl::Status& status) {
   return absl::IsAborted(status) ? kExitDifferences : kExitRpcError;
 }
 
-std::string Utc(absl::Time t) { return client::ShanghaiTime(core::ToProto(t)); }
+std::string ChinaTime(absl::Time t) { return client::ShanghaiTime(core::ToProto(t)); }
 
 int RunReplay(const ReplayArgs& args) {
   replay::ReplayOptions options;
@@ -118,7 +118,7 @@ int RunReplay(const ReplayArgs& args) {
   if (!outcome.ok()) return Fail(outcome.status());
   std::cout << "replayed " << outcome->steps << " of " << outcome->journal_entries
             << " journal steps, events 1-" << outcome->last_event_sequence;
-  if (outcome->steps > 0) std::cout << ", up to " << Utc(outcome->last_step_at);
+  if (outcome->steps > 0) std::cout << ", up to " << ChinaTime(outcome->last_step_at);
   std::cout << '\n';
   if (!args.scratch.empty()) std::cout << "replayed state kept in " << args.scratch << '\n';
   if (outcome->stopped_early) {
@@ -194,7 +194,7 @@ int ShowNumberAt(Session& session, const std::string& data_dir, const std::strin
     }
     return kExitOk;
   }
-  std::cout << msisdn << " as of " << Utc(outcome->last_step_at) << " (event "
+  std::cout << msisdn << " as of " << ChinaTime(outcome->last_step_at) << " (event "
             << outcome->last_event_sequence << ", journal step " << outcome->steps << " of "
             << outcome->journal_entries << ")\n";
   if (!number->has_value()) {
