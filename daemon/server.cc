@@ -106,7 +106,7 @@ absl::Status NpdServer::Start() {
   hasher_.emplace(*secret);
 
   storage::RocksOptions rocks;
-  rocks.path = (std::filesystem::path(config_.data_dir) / "db").string();
+  rocks.path = storage::DatabaseDirOf(config_.data_dir);
   rocks.block_cache_bytes = static_cast<size_t>(config_.block_cache_mb) << 20;
   auto store = storage::OpenRocksStore(rocks);
   if (!store.ok()) return InPhase("storage", store.status());

@@ -638,6 +638,10 @@ absl::StatusOr<Counters> RocksStore::CreateCheckpoint(const std::string& dir) {
 
 }  // namespace
 
+std::string DatabaseDirOf(const std::string& data_dir) {
+  return (std::filesystem::path(data_dir) / "db").string();
+}
+
 absl::StatusOr<std::unique_ptr<Store>> OpenRocksStore(const RocksOptions& options) {
   return RocksStore::Open(options);
 }

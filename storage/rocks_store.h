@@ -22,6 +22,10 @@ struct RocksOptions {
   bool sync_writes = true;
 };
 
+// The database inside an npd data directory (storage.data_dir): `data_dir`/db. A checkpoint
+// (AdminService.Checkpoint) has the same layout, so it can be used as a data directory as it is.
+std::string DatabaseDirOf(const std::string& data_dir);
+
 // Opens (creating if needed, with any missing parent directories and column families) the database
 // at options.path. INVALID_ARGUMENT when options.path is empty; UNAVAILABLE when the directory
 // cannot be used or is locked by another process (or already open in this one); DATA_LOSS when it

@@ -15,6 +15,7 @@
 #include "daemon/engine/journal.h"
 #include "daemon/engine/txn.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "storage/rocks_store.h"
 
 namespace npd::replay {
 namespace {
@@ -150,9 +151,9 @@ class Runner {
 
 std::string DatabaseDir(const std::string& dir) {
   std::error_code error;
-  const std::filesystem::path path(dir);
-  if (std::filesystem::exists(path / "db" / "CURRENT", error)) return (path / "db").string();
-  if (std::filesystem::exists(path / "CURRENT", error)) return dir;
+  const std::string database = storage::DatabaseDirOf(dir);
+  if (std::filesystem::exists(std::filesystem::path(database) / "CURRENT", error)) return database;
+  if (std::filesystem::exists(std::filesystem::path(dir) / "CURRENT", error)) return dir;
   return "";
 }
 

@@ -12,12 +12,12 @@
 #include "daemon/service/caller.h"
 #include "daemon/service/status.h"
 #include "spdlog/spdlog.h"
+#include "storage/rocks_store.h"
 
 namespace npd::service {
 namespace {
 
-// Name of the database and of the secret inside a data dir (as NpdServer lays it out).
-constexpr char kDatabaseDir[] = "db";
+// Name of the secret inside a data dir (as NpdServer lays it out).
 constexpr char kSecretFile[] = "identity.secret";
 
 // mkdir(2) of exactly `directory`, mode 0700: ALREADY_EXISTS when something is there,
@@ -78,7 +78,7 @@ absl::Status AdminService::WriteCheckpoint(const std::string& directory,
   // From here on the directory is ours: anything that fails removes it again.
   const std::filesystem::path root(directory);
   absl::Status status = [&]() -> absl::Status {
-    auto counters = store_.CreateCheckpoint((root / kDatabaseDir).string());
+    auto counters = store_.CreateCheckpoint(storage::DatabaseDirOf(root.string()));
     if (!counters.ok()) return counters.status();
     response.set_directory(directory);
     response.set_last_event_sequence(counters->last_event_sequence());
