@@ -41,6 +41,7 @@ class ScriptedSystems final : public OutsideSystems {
     std::unique_lock lock(mu_);
     seen_.push_back({refund.refund().refund_id(), entry.step(), pay, entry.query_first()});
     ++in_flight_;
+    ++unanswered_;
     max_in_flight_ = std::max(max_in_flight_, in_flight_);
     if (hold_) {
       held_.push_back(std::move(done));
@@ -49,10 +50,11 @@ class ScriptedSystems final : public OutsideSystems {
     --in_flight_;
     lock.unlock();
     done(Answer(entry));
+    Answered();
   }
   void Drain() override {
     std::unique_lock lock(mu_);
-    cv_.wait(lock, [this] { return in_flight_ == 0; });
+    cv_.wait(lock, [this] { return unanswered_ == 0; });
   }
 
   void Hold(bool hold) {
@@ -70,10 +72,14 @@ class ScriptedSystems final : public OutsideSystems {
       core::StepResult r;
       r.outcome = core::StepOutcome::kRetryable;
       r.error = "released";
+      // The call ends when its answer is handed over: done() may start the next call at once,
+      // which must not be counted together with this one.
+      {
+        std::lock_guard lock(mu_);
+        --in_flight_;
+      }
       done(r);
-      std::lock_guard lock(mu_);
-      --in_flight_;
-      cv_.notify_all();
+      Answered();
     }
   }
   std::vector<Seen> seen() {
@@ -90,6 +96,11 @@ class ScriptedSystems final : public OutsideSystems {
   }
 
  private:
+  void Answered() {
+    std::lock_guard lock(mu_);
+    --unanswered_;
+    cv_.notify_all();
+  }
   static core::StepResult Answer(const OutboxRecord& entry) {
     core::StepResult r;
     if (entry.step() == npd::v1::REFUND_STEP_FETCH_FINAL_BILL) {
@@ -109,7 +120,8 @@ class ScriptedSystems final : public OutsideSystems {
   std::mutex mu_;
   std::condition_variable cv_;
   bool hold_ = false;
-  int in_flight_ = 0;
+  int in_flight_ = 0;   // calls made and not yet answered, as the dispatcher counts them
+  int unanswered_ = 0;  // calls whose done() has not yet returned, for Drain
   int max_in_flight_ = 0;
   std::deque<Done> held_;
   std::vector<Seen> seen_;
