@@ -60,6 +60,12 @@ class Recorder {
     std::lock_guard lock(mu_);
     ++outstanding_;
   }
+  // A started call that was not made after all.
+  void Abandon() {
+    std::lock_guard lock(mu_);
+    --outstanding_;
+    cv_.notify_all();
+  }
   // False when `limit` calls are already outstanding.
   bool TryStart(int limit) {
     std::lock_guard lock(mu_);
@@ -113,19 +119,31 @@ LoadReport RunLoad(Workload& workload, const LoadOptions& options) {
   Recorder recorder;
   const absl::Time start = absl::Now();
   const absl::Time end = start + options.duration;
-  // Closed loop: each lane starts its next call when the previous one finished. Declared at function
-  // scope: completions call it until the last one has been recorded.
+  std::atomic<uint64_t> started{0};
+  // Reserves the next call; false once max_calls were started.
+  auto reserve = [&] { return options.max_calls == 0 || started.fetch_add(1) < options.max_calls; };
+  // Closed loop: each lane starts its next call when the previous one finished, until `end`, the
+  // call limit or the workload's end. Declared at function scope: completions call it until the
+  // last one has been recorded.
+  std::atomic<int> lanes{options.rate <= 0 ? options.concurrency : 0};
   std::function<void(int)> next;
   if (options.rate <= 0) {
     next = [&](int slot) {
-      if (absl::Now() >= end) return;
+      if (absl::Now() >= end || !reserve()) {
+        --lanes;
+        return;
+      }
       recorder.Start();
       const absl::Time sent = absl::Now();
-      workload.Issue(slot, [&, slot, sent](const grpc::Status& s) {
+      const bool issued = workload.Issue(slot, [&, slot, sent](const grpc::Status& s) {
         const int64_t us = absl::ToInt64Microseconds(absl::Now() - sent);
         next(slot);
         recorder.Record(s, us);
       });
+      if (!issued) {
+        --lanes;
+        recorder.Abandon();
+      }
     };
     for (int slot = 0; slot < options.concurrency; ++slot) next(slot);
   } else {
@@ -134,17 +152,22 @@ LoadReport RunLoad(Workload& workload, const LoadOptions& options) {
     std::atomic<int> slot{0};
     for (int64_t i = 0;; ++i) {
       const absl::Time intended = start + gap * i;
-      if (intended >= end) break;
+      if (intended >= end || !reserve()) break;
       const absl::Duration wait = intended - absl::Now();
       if (wait > absl::ZeroDuration()) absl::SleepFor(wait);
       if (!recorder.TryStart(options.concurrency)) continue;
-      workload.Issue(slot++ % options.concurrency, [&recorder, intended](const grpc::Status& s) {
-        recorder.Record(s, absl::ToInt64Microseconds(absl::Now() - intended));
-      });
+      const bool issued = workload.Issue(
+          slot++ % options.concurrency, [&recorder, intended](const grpc::Status& s) {
+            recorder.Record(s, absl::ToInt64Microseconds(absl::Now() - intended));
+          });
+      if (!issued) {
+        recorder.Abandon();
+        break;
+      }
     }
   }
-  // Closed-loop lanes stop at `end`; wait for every outstanding call.
-  while (absl::Now() < end) absl::SleepFor(absl::Milliseconds(10));
+  // Closed-loop lanes stop at `end` (or their limit); wait for every outstanding call.
+  while (absl::Now() < end && lanes.load() > 0) absl::SleepFor(absl::Milliseconds(5));
   recorder.WaitDrained();
   LoadReport report = recorder.Take();
   report.elapsed = absl::Now() - start;

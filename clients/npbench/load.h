@@ -24,14 +24,19 @@ struct LoadOptions {
   double rate = 0;
   // How long calls are started. Default: 10 s.
   absl::Duration duration = absl::Seconds(10);
+  // Most calls started; 0 = no limit. The run ends at `duration` or after this many, whichever is
+  // first. Default: 0.
+  uint64_t max_calls = 0;
 };
 
 // One workload: how to make the next call. `Issue` must not block; it calls `done` exactly once,
 // from any thread, when the call finished. `slot` identifies the caller's lane (0..concurrency-1).
+// It returns false, without calling `done`, when the workload has no call left to make (a workload
+// of a fixed size); that lane then stops.
 class Workload {
  public:
   virtual ~Workload() = default;
-  virtual void Issue(int slot, std::function<void(const grpc::Status&)> done) = 0;
+  virtual bool Issue(int slot, std::function<void(const grpc::Status&)> done) = 0;
 };
 
 struct LoadReport {

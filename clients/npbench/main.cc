@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_format.h"
 #include "clients/npbench/confirmer.h"
+#include "clients/npbench/cutover_batch.h"
 #include "clients/npbench/load.h"
 #include "clients/npbench/workloads.h"
 
@@ -36,6 +37,56 @@ double CpuSeconds(int pid) {
   return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
+// --workload cutover-batch: prints the batch's figures; exit 0 when every port of it completed.
+int RunCutoverBatch(const std::vector<std::shared_ptr<grpc::Channel>>& chans,
+                    const std::string& plan_dir, int concurrency, uint64_t first_number,
+                    uint64_t ports, bool json) {
+  auto pool = npd::bench::LoadNumberPool(plan_dir);
+  if (pool.blocks.empty()) {
+    std::cerr << "npbench: no numbers in " << plan_dir << "\n";
+    return 2;
+  }
+  npd::bench::CutoverBatchOptions options{.ports = ports > 0 ? ports : 100000,
+                                          .concurrency = concurrency,
+                                          .first_number = first_number};
+  const auto r = npd::bench::RunCutoverBatch(chans, pool, options);
+  const bool confirmed = r.all_confirmed != absl::InfiniteDuration();
+  const double confirmed_s = confirmed ? absl::ToDoubleSeconds(r.all_confirmed) : -1;
+  const auto time_text = [&](absl::Time t) {
+    return r.approved > 0 ? absl::FormatTime(absl::RFC3339_full, t, absl::UTCTimeZone())
+                          : std::string();
+  };
+  const double setup_s = absl::ToDoubleSeconds(r.setup.elapsed);
+  const double received_s =
+      r.all_received != absl::InfiniteDuration() ? absl::ToDoubleSeconds(r.all_received) : -1;
+  if (json) {
+    std::cout << absl::StrFormat(
+                     R"({"workload":"cutover-batch","concurrency":%d,"ports":%d,"approved":%d,)"
+                     R"("setup_s":%.3f,"setup_throughput":%.1f,"cutover_at":"%s",)"
+                     R"("first_cutover_at":"%s","cutover_during_setup":%s,"all_received_s":%.3f,)"
+                     R"("all_confirmed_s":%.3f,)"
+                     R"("changes_seen_min":%d,"completed_ports":%d,"codes":"%s"})",
+                     concurrency, options.ports, r.approved, setup_s, r.setup.Throughput(),
+                     time_text(r.last_cutover), time_text(r.first_cutover),
+                     r.cutover_during_setup ? "true" : "false", received_s, confirmed_s,
+                     r.changes_seen_min, r.completed_ports, r.setup.CodesText())
+              << "\n";
+  } else {
+    std::cout << absl::StrFormat(
+        "workload cutover-batch  ports %d  concurrency %d\n"
+        "setup: %d calls in %.2fs = %.0f/s, %d ports approved  (status: %s)\n"
+        "cutover at %s%s\n"
+        "every carrier received every change %.3fs after the cutover, and confirmed it %s after; "
+        "%d of %d ports COMPLETED\n",
+        options.ports, concurrency, r.setup.completed, setup_s, r.setup.Throughput(), r.approved,
+        r.setup.CodesText(), time_text(r.last_cutover),
+        r.cutover_during_setup ? " (before the setup ended: timed from its end)" : "", received_s,
+        confirmed ? absl::StrFormat("%.3fs", confirmed_s) : std::string("NOT (timed out)"),
+        r.completed_ports, r.approved);
+  }
+  return confirmed && r.approved > 0 && r.completed_ports == r.approved ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -45,19 +96,27 @@ int main(int argc, char** argv) {
   std::string plan_dir = "./data";
   int concurrency = 64, channels = 4, server_pid = 0;
   double seconds = 10, rate = 0, hot = 0;
-  uint64_t first_number = 0;
+  uint64_t first_number = 0, count = 0, ports = 0, msisdn_first = 0, msisdn_count = 0;
   size_t payload = 64;
   bool json = false, confirm = false;
   app.add_option("--server", server, "host:port of npd (or npd-echo for --workload echo)");
-  app.add_option("--workload", workload, "echo | lookup | port")
-      ->check(CLI::IsMember({"echo", "lookup", "port"}));
+  app.add_option("--workload", workload, "echo | lookup | port | cutover-batch")
+      ->check(CLI::IsMember({"echo", "lookup", "port", "cutover-batch"}));
   app.add_option("--concurrency", concurrency, "calls in flight (closed loop) or outstanding cap");
   app.add_option("--channels", channels, "gRPC channels (HTTP/2 connections) to spread calls over");
   app.add_option("--seconds", seconds, "how long to start calls");
   app.add_option("--rate", rate, "paced calls per second (open loop); 0 = closed loop");
   app.add_option("--hot", hot, "lookup: share of calls going to 1% of the numbers");
   app.add_option("--plan-dir", plan_dir, "number plan directory (numbers to use)");
-  app.add_option("--first-number", first_number, "port: offset into the number pool");
+  app.add_option("--count", count, "stop after this many calls (0: run for --seconds)");
+  app.add_option("--first-number", first_number,
+                 "port, cutover-batch: offset into the number pool");
+  app.add_option("--ports", ports,
+                 "port: lifecycles to run (0: until the run ends); cutover-batch: ports in the "
+                 "batch (default 100000)");
+  app.add_option("--msisdn-first", msisdn_first,
+                 "lookup: first number of a range to look up instead of the pool (a seeded store)");
+  app.add_option("--msisdn-count", msisdn_count, "lookup: size of that range");
   app.add_option("--payload", payload, "echo: payload bytes");
   app.add_option("--server-pid", server_pid, "pid of the server, for CPU seconds per 1,000 calls");
   app.add_flag("--confirm", confirm,
@@ -71,6 +130,8 @@ int main(int argc, char** argv) {
     args.SetInt("npbench.channel", i);  // distinct arguments: distinct connections
     chans.push_back(grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(), args));
   }
+  if (workload == "cutover-batch")
+    return RunCutoverBatch(chans, plan_dir, concurrency, first_number, ports, json);
   std::unique_ptr<npd::bench::Workload> load;
   std::unique_ptr<npd::bench::FeedConfirmer> confirmer;
   if (workload == "echo") {
@@ -82,15 +143,20 @@ int main(int argc, char** argv) {
       return 2;
     }
     if (workload == "lookup") {
-      load = npd::bench::MakeLookupWorkload(chans, pool, hot);
+      load = npd::bench::MakeLookupWorkload(
+          chans, pool,
+          {.hot_fraction = hot, .msisdn_first = msisdn_first, .msisdn_count = msisdn_count});
     } else {
       if (confirm) confirmer = std::make_unique<npd::bench::FeedConfirmer>(chans[0], pool);
-      load = npd::bench::MakePortWorkload(chans, pool, first_number);
+      load =
+          npd::bench::MakePortWorkload(chans, pool, {.first_number = first_number, .ports = ports});
     }
   }
   const double cpu_before = server_pid > 0 ? CpuSeconds(server_pid) : -1;
-  npd::bench::LoadOptions options{
-      .concurrency = concurrency, .rate = rate, .duration = absl::Seconds(seconds)};
+  npd::bench::LoadOptions options{.concurrency = concurrency,
+                                  .rate = rate,
+                                  .duration = absl::Seconds(seconds),
+                                  .max_calls = count};
   const auto report = npd::bench::RunLoad(*load, options);
   const double cpu = server_pid > 0 ? CpuSeconds(server_pid) - cpu_before : -1;
   uint64_t confirmed = 0;

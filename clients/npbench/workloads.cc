@@ -11,6 +11,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
 #include "clients/client/caller.h"
 #include "npd/bench/v1/echo.grpc.pb.h"
 #include "npd/v1/number.grpc.pb.h"
@@ -52,7 +53,7 @@ class EchoWorkload final : public Workload {
       : payload_(payload_bytes, 'x') {
     for (auto& c : channels) stubs_.push_back(npd::bench::v1::EchoService::NewStub(c));
   }
-  void Issue(int slot, std::function<void(const grpc::Status&)> done) override {
+  bool Issue(int slot, std::function<void(const grpc::Status&)> done) override {
     auto* call = new Call<npd::bench::v1::EchoRequest, npd::bench::v1::EchoResponse>;
     call->request.set_payload(payload_);
     stubs_[slot % stubs_.size()]->async()->Echo(&call->context, &call->request, &call->response,
@@ -60,6 +61,7 @@ class EchoWorkload final : public Workload {
                                                   delete call;
                                                   done(s);
                                                 });
+    return true;
   }
 
  private:
@@ -70,31 +72,34 @@ class EchoWorkload final : public Workload {
 class LookupWorkload final : public Workload {
  public:
   LookupWorkload(std::vector<std::shared_ptr<grpc::Channel>> channels, NumberPool pool,
-                 double hot_fraction)
-      : pool_(std::move(pool)), hot_fraction_(hot_fraction) {
+                 LookupOptions options)
+      : pool_(std::move(pool)), options_(options) {
     for (auto& c : channels) stubs_.push_back(npd::v1::NumberService::NewStub(c));
   }
-  void Issue(int slot, std::function<void(const grpc::Status&)> done) override {
+  bool Issue(int slot, std::function<void(const grpc::Status&)> done) override {
+    const uint64_t size = options_.msisdn_count > 0 ? options_.msisdn_count : pool_.size();
     uint64_t index;
     {
       std::lock_guard lock(mu_);
-      const bool hot = hot_fraction_ > 0 && coin_(rng_) < hot_fraction_;
-      const uint64_t range = hot ? std::max<uint64_t>(1, pool_.size() / 100) : pool_.size();
+      const bool hot = options_.hot_fraction > 0 && coin_(rng_) < options_.hot_fraction;
+      const uint64_t range = hot ? std::max<uint64_t>(1, size / 100) : size;
       index = rng_() % range;
     }
     auto* call = new Call<npd::v1::LookupRequest, npd::v1::LookupResponse>;
     client::SetCaller(call->context, "cmcc");
-    call->request.set_msisdn(pool_.Number(index));
+    call->request.set_msisdn(options_.msisdn_count > 0 ? absl::StrCat(options_.msisdn_first + index)
+                                                       : pool_.Number(index));
     stubs_[slot % stubs_.size()]->async()->Lookup(&call->context, &call->request, &call->response,
                                                   [call, done = std::move(done)](grpc::Status s) {
                                                     delete call;
                                                     done(s);
                                                   });
+    return true;
   }
 
  private:
   NumberPool pool_;
-  double hot_fraction_;
+  LookupOptions options_;
   std::mutex mu_;
   std::mt19937_64 rng_{42};
   std::uniform_real_distribution<double> coin_{0.0, 1.0};
@@ -110,8 +115,11 @@ struct Lane {
 class PortWorkload final : public Workload {
  public:
   PortWorkload(std::vector<std::shared_ptr<grpc::Channel>> channels, NumberPool pool,
-               uint64_t first_number)
-      : pool_(std::move(pool)), next_number_(first_number) {
+               PortOptions options)
+      : pool_(std::move(pool)),
+        on_approved_(std::move(options.on_approved)),
+        next_number_(options.first_number),
+        end_number_(options.ports > 0 ? options.first_number + options.ports : UINT64_MAX) {
     for (auto& c : channels) stubs_.push_back(npd::v1::PortingService::NewStub(c));
     holder_.set_id_type(npd::v1::ID_TYPE_RESIDENT);
     holder_.set_id_number("11010519491231002X");
@@ -119,10 +127,11 @@ class PortWorkload final : public Workload {
     for (const auto& b : pool_.blocks) carriers_[b.carrier] = true;
   }
 
-  void Issue(int slot, std::function<void(const grpc::Status&)> done) override {
+  bool Issue(int slot, std::function<void(const grpc::Status&)> done) override {
     Lane* lane = TakeLane();
+    if (lane == nullptr) return false;
     auto* stub = stubs_[slot % stubs_.size()].get();
-    const std::string request_id = absl::StrCat("b", request_counter_++);
+    const std::string request_id = absl::StrCat(run_id_, "-", request_counter_++);
     switch (lane->step) {
       case 0: {
         auto* call = new Call<npd::v1::IssueAuthCodeRequest, npd::v1::IssueAuthCodeResponse>;
@@ -166,19 +175,26 @@ class PortWorkload final : public Workload {
         call->request.set_request_id(request_id);
         call->request.set_port_id(lane->port_id);
         call->request.set_approve(true);
-        stub->async()->AnswerPort(&call->context, &call->request, &call->response,
-                                  [this, call, lane, done = std::move(done)](grpc::Status s) {
-                                    delete call;
-                                    Advance(lane, false);
-                                    done(s);
-                                  });
+        stub->async()->AnswerPort(
+            &call->context, &call->request, &call->response,
+            [this, call, lane, done = std::move(done)](grpc::Status s) {
+              if (s.ok() && on_approved_ &&
+                  call->response.port().state() == npd::v1::PORT_STATE_SCHEDULED) {
+                on_approved_(call->response.port());
+              }
+              delete call;
+              Advance(lane, false);
+              done(s);
+            });
         break;
       }
     }
+    return true;
   }
 
  private:
-  // A lane ready for its next call: a free one, or a new lifecycle on the next number.
+  // A lane ready for its next call: a free one, or a new lifecycle on the next number; nullptr when
+  // every number of the run has been taken.
   Lane* TakeLane() {
     std::lock_guard lock(mu_);
     if (!free_.empty()) {
@@ -186,12 +202,13 @@ class PortWorkload final : public Workload {
       free_.pop_back();
       return lane;
     }
+    if (next_number_ >= end_number_) return nullptr;
     lanes_.push_back(std::make_unique<Lane>());
     Lane* lane = lanes_.back().get();
     Reset(*lane);
     return lane;
   }
-  // Requires mu_ (or exclusive ownership of the lane).
+  // Starts a lifecycle on the next number. Requires mu_ and next_number_ < end_number_.
   void Reset(Lane& lane) {
     const NumberPool::Block* block = nullptr;
     lane.msisdn = pool_.Number(next_number_++, &block);
@@ -206,18 +223,24 @@ class PortWorkload final : public Workload {
     std::lock_guard lock(mu_);
     if (continue_lifecycle) {
       ++lane->step;
-    } else {
+    } else if (next_number_ < end_number_) {
       Reset(*lane);
+    } else {
+      return;  // no number left for this lane
     }
     free_.push_back(lane);
   }
 
   NumberPool pool_;
+  std::function<void(const npd::v1::Port&)> on_approved_;
   npd::v1::Identity holder_;
   std::map<std::string, bool> carriers_;
+  // Idempotency keys: unique per run, so runs against one store do not replay each other's answers.
+  const std::string run_id_ = absl::StrCat("npbench-", absl::ToUnixMicros(absl::Now()));
   std::atomic<uint64_t> request_counter_{0};
   std::mutex mu_;
   uint64_t next_number_;
+  const uint64_t end_number_;
   std::vector<std::unique_ptr<Lane>> lanes_;
   std::vector<Lane*> free_;
   std::vector<std::unique_ptr<npd::v1::PortingService::Stub>> stubs_;
@@ -256,13 +279,13 @@ std::unique_ptr<Workload> MakeEchoWorkload(std::vector<std::shared_ptr<grpc::Cha
 }
 
 std::unique_ptr<Workload> MakeLookupWorkload(std::vector<std::shared_ptr<grpc::Channel>> channels,
-                                             NumberPool pool, double hot_fraction) {
-  return std::make_unique<LookupWorkload>(std::move(channels), std::move(pool), hot_fraction);
+                                             NumberPool pool, LookupOptions options) {
+  return std::make_unique<LookupWorkload>(std::move(channels), std::move(pool), options);
 }
 
 std::unique_ptr<Workload> MakePortWorkload(std::vector<std::shared_ptr<grpc::Channel>> channels,
-                                           NumberPool pool, uint64_t first_number) {
-  return std::make_unique<PortWorkload>(std::move(channels), std::move(pool), first_number);
+                                           NumberPool pool, PortOptions options) {
+  return std::make_unique<PortWorkload>(std::move(channels), std::move(pool), std::move(options));
 }
 
 }  // namespace npd::bench

@@ -3,6 +3,7 @@
 #ifndef NPD_CLIENTS_NPBENCH_WORKLOADS_H_
 #define NPD_CLIENTS_NPBENCH_WORKLOADS_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 #include <grpcpp/channel.h>
 
 #include "clients/npbench/load.h"
+#include "npd/v1/porting.pb.h"
 
 namespace npd::bench {
 
@@ -33,15 +35,31 @@ NumberPool LoadNumberPool(const std::string& plan_dir);
 // Round-robins calls over `channels`.
 std::unique_ptr<Workload> MakeEchoWorkload(std::vector<std::shared_ptr<grpc::Channel>> channels,
                                            size_t payload_bytes);
-// Lookup of pool numbers; `hot_fraction` > 0 sends that share of calls to 1% of the numbers.
+struct LookupOptions {
+  // > 0: that share of calls goes to 1% of the numbers (a hot spot). Default: 0 (uniform).
+  double hot_fraction = 0;
+  // > 0: look up the numbers msisdn_first .. msisdn_first + msisdn_count - 1 (e.g. a seeded store)
+  // instead of the pool's. Default: 0 (the pool).
+  uint64_t msisdn_first = 0;
+  uint64_t msisdn_count = 0;
+};
+// Lookups as carrier cmcc.
 std::unique_ptr<Workload> MakeLookupWorkload(std::vector<std::shared_ptr<grpc::Channel>> channels,
-                                             NumberPool pool, double hot_fraction);
+                                             NumberPool pool, LookupOptions options);
+
+struct PortOptions {
+  // Offset into the pool, so runs on one store do not collide. Default: 0.
+  uint64_t first_number = 0;
+  // Lifecycles to run (numbers first_number .. + ports - 1); 0 = until the run ends. Default: 0.
+  uint64_t ports = 0;
+  // Called (from a completion thread, concurrently) with every port the donor's approval scheduled.
+  std::function<void(const npd::v1::Port&)> on_approved;
+};
 // Each call is one durable transition of a port lifecycle on a distinct number: IssueAuthCode
 // (donor), SubmitPort (recipient), AnswerPort approve (donor); the cutover follows from npd's timer
-// and carriers confirm through ConfirmFeed below. `first_number` offsets into the pool so runs on
-// one store do not collide.
+// and carriers confirm through ConfirmFeed (FeedConfirmer). A refused step starts a new number.
 std::unique_ptr<Workload> MakePortWorkload(std::vector<std::shared_ptr<grpc::Channel>> channels,
-                                           NumberPool pool, uint64_t first_number);
+                                           NumberPool pool, PortOptions options);
 
 }  // namespace npd::bench
 

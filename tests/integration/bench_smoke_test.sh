@@ -32,4 +32,33 @@ run --workload echo --server "$(cat "$work/echo.port")"
 run --workload lookup --server "$(cat "$work/npd.port")"
 run --workload lookup --server "$(cat "$work/npd.port")" --hot 0.9 --rate 500
 run --workload port --server "$(cat "$work/npd.port")" --confirm
+# A fixed number of lifecycles: 40 ports, 3 calls each, then the run ends before its time.
+out=$(run --workload port --server "$(cat "$work/npd.port")" --ports 40 --first-number 200000)
+echo "$out"
+python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["completed"] == 120, d' "$out"
+
+# cutover-batch: npd cuts over at once here (immediate mode), so the batch is timed from the end of
+# its setup; every port of it must complete, confirmed by every carrier.
+out=$("$bin/npbench" --json --workload cutover-batch --ports 300 --first-number 300000 \
+  --server "$(cat "$work/npd.port")" --plan-dir "$plan")
+echo "$out"
+python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+assert d["approved"] == 300 and d["completed_ports"] == 300, d
+assert d["changes_seen_min"] == 300 and d["all_confirmed_s"] >= 0 and d["cutover_during_setup"], d
+' "$out"
+
+# restart: a seeded store, then npd started on it answers for the seeded numbers.
+"$bin/npd-bench-seed" --json --data-dir "$work/seeded" --numbers 20000
+"$bin/npd" --listen 127.0.0.1:0 --data-dir "$work/seeded" --set plan.dir="$plan" \
+  --set server.port_file="$work/seeded.port" --set log.level=warn 2>"$work/seeded.log" &
+pids+=($!)
+wait_file "$work/seeded.port" || { cat "$work/seeded.log"; exit 1; }
+run --workload lookup --server "$(cat "$work/seeded.port")" --msisdn-first 13900000000 \
+  --msisdn-count 20000
+# The last seeded number (odd index) is served by ctcc, not by its range holder cmcc.
+looked=$("$bin/npctl" --server "$(cat "$work/seeded.port")" --as cmcc --json number lookup 13900019999)
+echo "$looked"
+python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert "ctcc" in json.dumps(d), d' "$looked"
 echo "bench smoke passed"
