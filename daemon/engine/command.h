@@ -34,8 +34,9 @@ class Command {
   // Runs on the writer thread. Reads and stages writes through `txn`. A non-OK status discards
   // everything this command staged.
   virtual absl::Status Execute(Txn& txn, const EngineContext& ctx) = 0;
-  // Called exactly once on the writer thread: with Execute's error, or with the batch's commit
-  // status.
+  // Called exactly once, on the engine's completer thread once the batch is durable (in commit
+  // order), or on the posting thread when the engine refuses the command: with Execute's error, or
+  // with the batch's commit status. Must not block.
   virtual void Finish(absl::Status status) = 0;
 };
 

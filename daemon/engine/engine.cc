@@ -1,5 +1,7 @@
 #include "daemon/engine/engine.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <utility>
 #include <vector>
@@ -74,7 +76,11 @@ absl::Status Engine::Start() {
     accepting_ = true;
     stop_writer_ = false;
   }
-  writer_ = std::thread([this] { WriterLoop(); });
+  completer_.Start();
+  writer_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "npd-writer");
+    WriterLoop();
+  });
   timers_.Add(std::move(*timers));
   timers_.Start();
   return absl::OkStatus();
@@ -116,6 +122,7 @@ void Engine::Stop() {
   }
   queue_cv_.notify_all();
   writer_.join();
+  completer_.Stop();  // every committed command is answered before Stop returns
 }
 
 void Engine::Post(std::unique_ptr<Command> command) {
@@ -220,9 +227,12 @@ void Engine::RunBatch(std::deque<std::unique_ptr<Command>>& commands) {
       if (feed_listener_) feed_listener_(counters_.last_feed_sequence());
     }
   }
+  Completer::Finished finished;
+  finished.reserve(commands.size());
   for (size_t i = 0; i < commands.size(); ++i) {
-    commands[i]->Finish(outcomes[i].ok() ? committed : outcomes[i]);
+    finished.emplace_back(std::move(commands[i]), outcomes[i].ok() ? committed : outcomes[i]);
   }
+  completer_.Hand(std::move(finished));
 }
 
 }  // namespace npd::engine

@@ -21,6 +21,7 @@
 #include "absl/status/status.h"
 #include "daemon/engine/clock.h"
 #include "daemon/engine/command.h"
+#include "daemon/engine/completer.h"
 #include "daemon/engine/timer_scheduler.h"
 #include "storage/store.h"
 
@@ -101,6 +102,7 @@ class Engine {
   std::atomic<uint64_t> feed_head_{0};
   std::atomic<uint64_t> first_retained_{1};
   std::thread writer_;
+  Completer completer_;  // answers committed batches off the writer thread
 };
 
 }  // namespace npd::engine

@@ -2,8 +2,11 @@
 // stop, and timers that survive a storage failure.
 #include "daemon/engine/engine.h"
 
+#include <algorithm>
 #include <chrono>
 #include <future>
+#include <mutex>
+#include <set>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -204,6 +207,43 @@ TEST_F(EngineTest, ACommandThatWritesWithoutAJournalStepIsRefused) {
   EXPECT_EQ(store_.GetNumber("13800138000").value(), std::nullopt);
   EXPECT_TRUE(post(true).ok());
   EXPECT_NE(store_.GetNumber("13800138000").value(), std::nullopt);
+}
+
+TEST_F(EngineTest, CommandsAreAnsweredOffTheWriterThreadInCommitOrderAndAllBeforeStopReturns) {
+  StartEngine({.max_batch = 4});
+  store_.commit_delay_ms = 5;
+  std::mutex mu;
+  std::vector<int> finished;
+  std::set<std::thread::id> executed_on, finished_on;
+  constexpr int kCommands = 40;
+  for (int i = 0; i < kCommands; ++i) {
+    engine_->Post(std::make_unique<InternalCommand>(
+        [&, i](Txn& txn, const EngineContext&) {
+          txn.SetStep(FeedPruneStep(1));
+          npd::store::v1::NumberRecord number;
+          number.set_msisdn(absl::StrFormat("1380013%04d", i));
+          number.set_serving_carrier("cucc");
+          txn.PutNumber(number);
+          std::lock_guard lock(mu);
+          executed_on.insert(std::this_thread::get_id());
+          return absl::OkStatus();
+        },
+        [&, i](absl::Status status) {
+          EXPECT_TRUE(status.ok()) << status;
+          // Answered only once durable.
+          EXPECT_NE(store_.GetNumber(absl::StrFormat("1380013%04d", i)).value(), std::nullopt);
+          std::lock_guard lock(mu);
+          finished.push_back(i);
+          finished_on.insert(std::this_thread::get_id());
+        }));
+  }
+  engine_->Stop();
+  std::lock_guard lock(mu);
+  ASSERT_EQ(finished.size(), static_cast<size_t>(kCommands)) << "Stop answers every command";
+  EXPECT_TRUE(std::is_sorted(finished.begin(), finished.end())) << "in commit order";
+  ASSERT_EQ(executed_on.size(), 1u);
+  ASSERT_EQ(finished_on.size(), 1u);
+  EXPECT_NE(*executed_on.begin(), *finished_on.begin()) << "answered off the writer thread";
 }
 
 TEST_F(EngineTest, FullQueueIsRefusedWithResourceExhausted) {
