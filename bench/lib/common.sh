@@ -36,13 +36,16 @@ untrack() {
 stop_pid() {
   local pid=$1 sig=${2:-TERM} i
   kill -0 "$pid" 2>/dev/null || return 0
+  # A job killed by a signal makes bash print "Killed" with its command line: disown it first
+  # (bash still reaps it; the loop below sees it gone).
+  [ "$sig" = TERM ] || disown "$pid" 2>/dev/null || true
   kill -s "$sig" "$pid" 2>/dev/null || true
   for ((i = 0; i < 200; i++)); do
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
   kill -0 "$pid" 2>/dev/null && kill -s KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
+  { wait "$pid"; } 2>/dev/null || true
   untrack "$pid"
 }
 

@@ -17,7 +17,7 @@ step_conditions() {
     cpu_model="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)" \
     mem_total_kb="$(awk '/^MemTotal/ {print $2}' /proc/meminfo)" \
     kernel="$(uname -r)" debian_version="$(cat /etc/debian_version 2>/dev/null || echo unknown)" \
-    scratch_dir="$SCRATCH" scratch_fs="$(df -T --output=fstype "$SCRATCH" | tail -1 | tr -d ' ')" \
+    scratch_dir="$SCRATCH" scratch_fs="$(df --output=fstype "$SCRATCH" | tail -1 | tr -d ' ')" \
     scratch_device="$(df --output=source "$SCRATCH" | tail -1 | tr -d ' ')" \
     loadavg_start="$(cut -d' ' -f1-3 /proc/loadavg)" \
     grpc="$(pkg_version libgrpc++1.51)" rocksdb="$(pkg_version librocksdb7.8)" \
