@@ -91,9 +91,10 @@ exec_npd() {
   track "$NPD_PID"
 }
 # start_npd DATA_DIR [npd args...]: exec_npd, then waits until npd serves. Sets NPD_ADDR too.
+# Returns 1 when npd does not serve within 120 s (under set -e that ends the run, with cleanup).
 start_npd() {
   exec_npd "$@"
-  wait_port_file "$NPD_PORT_FILE" "$NPD_PID" 120
+  wait_port_file "$NPD_PORT_FILE" "$NPD_PID" 120 || return 1
   NPD_ADDR=$(cat "$NPD_PORT_FILE")
 }
 

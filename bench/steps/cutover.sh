@@ -15,7 +15,12 @@ step_cutover() {
   if [ "$QUICK" = 1 ]; then lead=20 ports=2000; fi
   read -r window planned < <(python3 "$BENCH/lib/cutover_window.py" "$lead")
   dir=$(fresh_dir npd-cutover)
-  start_npd "$dir" --cutover-mode window --set "porting.cutover_window=$window"
+  if ! start_npd "$dir" --cutover-mode window --set "porting.cutover_window=$window"; then
+    record cutover_batch error="npd did not start with window $window (logs/npd.log)"
+    stop_pid "$NPD_PID" KILL
+    rm -rf "$dir"
+    return 0
+  fi
   log "cutover-batch: $ports ports, cutover at $planned (window $window)"
   npbench_json $((lead + 60 + 1800)) --workload cutover-batch --ports "$ports" --concurrency 64 \
     --json --server "$NPD_ADDR" --plan-dir "$REPO/data" --server-pid "$NPD_PID" |

@@ -5,7 +5,7 @@
 #   npd_port    every call one durable transition of a port lifecycle (code, submit, approve) on a
 #               distinct number, npbench confirming the feed as every carrier; a fresh store per
 #               point, so no run sees another's numbers. npd runs in its default cutover mode.
-# Sets PORT_MAX_64 to the port throughput at concurrency 64 (input of step "paced").
+# Sets PORT_MAX_64 to the port OK throughput at concurrency 64 (input of step "paced").
 step_npd() {
   local round=$1 c variant hot dir
   for variant in uniform hot0.9; do
@@ -32,8 +32,7 @@ step_npd() {
       --plan-dir "$REPO/data" --server-pid "$NPD_PID" --json --seconds "$SECS" --concurrency "$c")
     printf '%s\n' "$out" | record_tool npd_port round="$round" cutover_mode=next_hour
     if [ "$c" = 64 ]; then
-      PORT_MAX_64=$(printf '%s\n' "$out" | python3 -c \
-        'import json,sys; print(next((json.loads(l).get("throughput",0) for l in sys.stdin if l.startswith("{")), 0))')
+      PORT_MAX_64=$(printf '%s\n' "$out" | python3 "$BENCH/lib/ok_throughput.py")
     fi
     stop_pid "$NPD_PID"
     rm -rf "$dir"

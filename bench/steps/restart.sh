@@ -23,7 +23,12 @@ step_restart() {
   timeout --kill-after=10 3600 "$BIN/npd-bench-seed" --data-dir "$dir" --numbers "$numbers" --json \
     2>>"$RESULTS/logs/npd-bench-seed.log" | record_tool restart_seed numbers_requested="$numbers" ||
     { log "npd-bench-seed failed (recorded)"; rm -rf "$dir"; return 0; }
-  start_npd "$dir"
+  if ! start_npd "$dir"; then
+    record restart error="npd did not start on the seeded store (logs/npd.log)"
+    stop_pid "$NPD_PID" KILL
+    rm -rf "$dir"
+    return 0
+  fi
   log "restart: $calls port calls for live ports"
   npbench_json 3600 --workload port --count "$calls" --concurrency 64 --json --server "$NPD_ADDR" \
     --plan-dir "$REPO/data" --server-pid "$NPD_PID" | record_tool restart_live_ports calls="$calls"
