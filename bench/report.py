@@ -249,6 +249,11 @@ def render(res, plots_dir, plots_ref):
     rows += [[k, f"`{res.end.get(k)}`"] for k in ("loadavg_end", "total_s", "npd_starts")
              if k in res.end]
     w(table(["", ""], rows) + "\n")
+    busy = str(c.get("loadavg_start", "")).split()
+    if busy and c.get("nproc") and float(busy[0]) > 0.5 * c["nproc"]:
+        w(f"> **Busy machine**: the 1-minute load average was {busy[0]} on {c['nproc']} CPUs "
+          "before the run started: other work shared the CPUs, so the figures are noisier than "
+          "the rounds' medians suggest.\n")
     w("Settings: npd defaults (`deploy/npd.toml`) with `log.level=warn`, one fresh store per "
       "workload; db_bench `fillrandom --sync=1` 16-byte keys, 200-byte values, no compression; "
       "PostgreSQL 15 with `fsync=on`, `synchronous_commit=on`, `shared_buffers=256MB`, "

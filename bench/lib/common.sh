@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034,SC2154  # sourced by bench/run, which sets the globals
 # bench/lib/common.sh: helpers shared by bench/run and bench/steps/*.sh. Sourced, never executed.
 #
 # Contract: the sourcing script sets

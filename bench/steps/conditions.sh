@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034,SC2154  # sourced by bench/run, which sets the globals
 # step "conditions": the machine, versions and settings of the run, one line, first in results.jsonl.
 # step "end": total duration and load average at the end (a busy machine shows here).
 pkg_version() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || echo "not installed"; }

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034,SC2154  # sourced by bench/run, which sets the globals
 # step "cutover_batch": N ports approved ahead of one cutover instant, then the time from that
 # instant until all three carriers confirmed every routing change.
 # Needs npbench's workload cutover-batch (skipped, recorded as such, until npbench has it).

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034,SC2154  # sourced by bench/run, which sets the globals
 # step "db_bench": the storage anchor. RocksDB's own db_bench (Debian rocksdb-tools, the same
 # RocksDB release npd links) doing synced random fills (--sync=1, WAL on) of 16-byte keys and
 # 200-byte values with C writer threads for SECS seconds, on a fresh DB per point on the same disk

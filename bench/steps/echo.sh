@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034,SC2154  # sourced by bench/run, which sets the globals
 # step "echo": the ceiling. npd-echo (bare callback-API gRPC server, no work) driven by npbench
 # closed loop at each concurrency. One line per point: npbench's JSON + step, round.
 step_echo() {

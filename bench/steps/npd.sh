@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034,SC2154  # sourced by bench/run, which sets the globals
 # step "npd_lookup" and "npd_port": npd on its embedded RocksDB, durable (sync WAL, group commit),
 # driven closed loop at each concurrency.
 #   npd_lookup  variant "uniform" and "hot0.9" (90% of calls to 1% of the numbers); one fresh store

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034,SC2154  # sourced by bench/run, which sets the globals
 # step "paced": open loop at fractions of npd's maximum port throughput at concurrency 64 (from
 # step npd of the same round), up to 256 calls outstanding. npbench measures each call's latency
 # from its intended send time, so a stalled server shows up in the percentiles (no coordinated

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034,SC2154  # sourced by bench/run, which sets the globals
 # step "pgbench": the anchor a carrier would build instead of npd. A PostgreSQL 15 cluster made
 # for the run under SCRATCH (initdb as user postgres; unix socket in its own directory, no TCP;
 # fsync=on, synchronous_commit=on), schema and preload from bench/pgbench/schema.sql, then

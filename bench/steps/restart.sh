@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034,SC2154  # sourced by bench/run, which sets the globals
 # step "restart": npd's restart after a crash, with many numbers and live ports on disk.
 # Needs build/bin/npd-bench-seed and npbench's --count / --msisdn-first / --msisdn-count (skipped,
 # recorded as such, until they exist).
