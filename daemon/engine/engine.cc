@@ -208,8 +208,14 @@ void Engine::RunBatch(std::deque<std::unique_ptr<Command>>& commands) {
       std::lock_guard lock(cursors_mu_);
       for (const auto& [carrier, seq] : staged.cursors) cursors_[carrier] = seq;
     }
-    if (!staged.timers_removed.empty()) timers_.Remove(std::move(staged.timers_removed));
-    if (!staged.timers_added.empty()) timers_.Add(std::move(staged.timers_added));
+    const auto values = [](auto& timers) {
+      std::vector<npd::store::v1::TimerRecord> out;
+      out.reserve(timers.size());
+      for (auto& [_, t] : timers) out.push_back(std::move(t));
+      return out;
+    };
+    if (!staged.timers_removed.empty()) timers_.Remove(values(staged.timers_removed));
+    if (!staged.timers_added.empty()) timers_.Add(values(staged.timers_added));
     if (!staged.outbox.empty() && outbox_listener_) {
       std::vector<npd::store::v1::OutboxRecord> put;
       std::vector<std::string> removed;

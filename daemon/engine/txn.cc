@@ -12,16 +12,6 @@ using npd::store::v1::IdempotencyRecord;
 using npd::store::v1::NumberRecord;
 using npd::store::v1::PortRecord;
 
-namespace {
-
-// Drops the timers with `key` from `timers`.
-void EraseTimer(std::vector<npd::store::v1::TimerRecord>& timers, const std::string& key) {
-  std::erase_if(
-      timers, [&key](const npd::store::v1::TimerRecord& t) { return storage::TimerKey(t) == key; });
-}
-
-}  // namespace
-
 storage::WriteSet Staged::ToWriteSet() const {
   storage::WriteSet ws;
   for (const auto& [_, n] : numbers) ws.numbers.push_back(n);
@@ -35,8 +25,8 @@ storage::WriteSet Staged::ToWriteSet() const {
   }
   ws.events = events;
   ws.feed = feed;
-  ws.timers_added = timers_added;
-  ws.timers_removed = timers_removed;
+  for (const auto& [_, t] : timers_added) ws.timers_added.push_back(t);
+  for (const auto& [_, t] : timers_removed) ws.timers_removed.push_back(t);
   ws.counters = counters;
   ws.awaiting_removed.assign(awaiting_removed.begin(), awaiting_removed.end());
   for (const auto& [sequence, port_id] : awaiting_added) {
@@ -206,13 +196,15 @@ void Txn::SetCursor(std::string_view carrier, uint64_t sequence) {
 }
 
 void Txn::AddTimer(const npd::store::v1::TimerRecord& timer) {
-  EraseTimer(staged_.timers_removed, storage::TimerKey(timer));
-  staged_.timers_added.push_back(timer);
+  std::string key = storage::TimerKey(timer);
+  staged_.timers_removed.erase(key);
+  staged_.timers_added.insert_or_assign(std::move(key), timer);
 }
 
 void Txn::RemoveTimer(const npd::store::v1::TimerRecord& timer) {
-  EraseTimer(staged_.timers_added, storage::TimerKey(timer));
-  staged_.timers_removed.push_back(timer);
+  std::string key = storage::TimerKey(timer);
+  staged_.timers_added.erase(key);
+  staged_.timers_removed.insert_or_assign(std::move(key), timer);
 }
 
 void Txn::AddAwaiting(uint64_t routing_sequence, std::string_view port_id) {
@@ -284,13 +276,13 @@ void Txn::MergeInto(Staged& batch) && {
   for (auto& f : staged_.feed) batch.feed.push_back(std::move(f));
   // A timer added and removed within one batch cancels out, whichever came first, as in the
   // awaiting index below: the store and the scheduler see only the net change.
-  for (auto& t : staged_.timers_removed) {
-    EraseTimer(batch.timers_added, storage::TimerKey(t));
-    batch.timers_removed.push_back(std::move(t));
+  for (auto& [key, t] : staged_.timers_removed) {
+    batch.timers_added.erase(key);
+    batch.timers_removed.insert_or_assign(key, std::move(t));
   }
-  for (auto& t : staged_.timers_added) {
-    EraseTimer(batch.timers_removed, storage::TimerKey(t));
-    batch.timers_added.push_back(std::move(t));
+  for (auto& [key, t] : staged_.timers_added) {
+    batch.timers_removed.erase(key);
+    batch.timers_added.insert_or_assign(key, std::move(t));
   }
   for (uint64_t sequence : staged_.awaiting_removed) {
     batch.awaiting_added.erase(sequence);

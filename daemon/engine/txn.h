@@ -37,8 +37,10 @@ struct Staged {
   std::map<std::string, uint64_t, std::less<>> cursors;
   std::vector<npd::store::v1::EventRecord> events;
   std::vector<npd::v1::RoutingChange> feed;
-  std::vector<npd::store::v1::TimerRecord> timers_added;
-  std::vector<npd::store::v1::TimerRecord> timers_removed;
+  // Timer index changes by storage::TimerKey; a key is in at most one of the two (an add and a
+  // removal of one timer cancel out), so merging a command costs log(batch), not batch.
+  std::map<std::string, npd::store::v1::TimerRecord, std::less<>> timers_added;
+  std::map<std::string, npd::store::v1::TimerRecord, std::less<>> timers_removed;
   // Awaiting-confirmation index changes; a sequence is in at most one of the two.
   std::map<uint64_t, std::string> awaiting_added;
   std::set<uint64_t> awaiting_removed;
