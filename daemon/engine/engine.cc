@@ -125,16 +125,16 @@ void Engine::Stop() {
   completer_.Stop();  // every committed command is answered before Stop returns
 }
 
-void Engine::Post(std::unique_ptr<Command> command) {
+void Engine::Post(std::unique_ptr<Command> command, Lane lane) {
   absl::Status refused;
   {
     std::lock_guard lock(queue_mu_);
     if (!accepting_) {
       refused = absl::UnavailableError("npd is shutting down; retry on another instance or later");
-    } else if (queue_.size() >= options_.queue_limit) {
+    } else if (queue_.size() + background_.size() >= options_.queue_limit) {
       refused = absl::ResourceExhaustedError("the writer queue is full; retry with backoff");
     } else {
-      queue_.push_back(std::move(command));
+      (lane == Lane::kBackground ? background_ : queue_).push_back(std::move(command));
     }
   }
   if (!refused.ok()) {
@@ -159,12 +159,18 @@ void Engine::WriterLoop() {
   for (;;) {
     {
       std::unique_lock lock(queue_mu_);
-      queue_cv_.wait(lock, [this] { return !queue_.empty() || stop_writer_; });
-      if (queue_.empty()) return;  // stop requested and everything drained
-      while (!queue_.empty() && batch.size() < options_.max_batch) {
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
+      queue_cv_.wait(lock,
+                     [this] { return !queue_.empty() || !background_.empty() || stop_writer_; });
+      if (queue_.empty() && background_.empty()) return;  // stop requested and everything drained
+      const auto take = [&](std::deque<std::unique_ptr<Command>>& from, size_t up_to) {
+        while (!from.empty() && batch.size() < up_to) {
+          batch.push_back(std::move(from.front()));
+          from.pop_front();
+        }
+      };
+      take(background_, std::max<size_t>(1, options_.max_batch / 8));  // the share kept for them
+      take(queue_, options_.max_batch);
+      take(background_, options_.max_batch);
     }
     RunBatch(batch);
     batch.clear();

@@ -51,9 +51,16 @@ class Engine {
   // threads.
   void Stop();
 
-  // Queues a command. Thread-safe, never blocks on I/O. When the queue is full (RESOURCE_EXHAUSTED)
-  // or the engine is stopping (UNAVAILABLE) the command is finished at once with that status.
-  void Post(std::unique_ptr<Command> command);
+  // Which queue a command waits in. The writer fills each batch from the foreground queue first
+  // (client requests, timers: ports and their cutovers), and from the background queue (refund
+  // saga results, feed pruning: work nobody waits on) after it; at least an eighth of every batch
+  // is kept for background commands waiting, so they slow down under a burst but never stop.
+  enum class Lane { kForeground, kBackground };
+
+  // Queues a command. Thread-safe, never blocks on I/O. When the queues hold queue_limit commands
+  // (RESOURCE_EXHAUSTED) or the engine is stopping (UNAVAILABLE) the command is finished at once
+  // with that status.
+  void Post(std::unique_ptr<Command> command, Lane lane = Lane::kForeground);
 
   // Highest committed feed sequence. Thread-safe.
   uint64_t FeedHead() const { return feed_head_.load(std::memory_order_acquire); }
@@ -91,9 +98,10 @@ class Engine {
 
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;
-  std::deque<std::unique_ptr<Command>> queue_;  // guarded by queue_mu_
-  bool accepting_ = false;                      // guarded by queue_mu_
-  bool stop_writer_ = false;                    // guarded by queue_mu_
+  std::deque<std::unique_ptr<Command>> queue_;       // guarded by queue_mu_
+  std::deque<std::unique_ptr<Command>> background_;  // guarded by queue_mu_
+  bool accepting_ = false;                           // guarded by queue_mu_
+  bool stop_writer_ = false;                         // guarded by queue_mu_
 
   // Written only by the writer thread; cursors_ read under cursors_mu_ from other threads.
   npd::store::v1::Counters counters_;

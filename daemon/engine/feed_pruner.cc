@@ -73,7 +73,7 @@ void FeedPruner::Loop() {
   std::unique_lock lock(mu_);
   const auto interval = absl::ToChronoMilliseconds(options_.interval);
   while (!cv_.wait_for(lock, interval, [this] { return stop_; })) {
-    engine_.Post(std::make_unique<FeedPruneCommand>(options_));
+    engine_.Post(std::make_unique<FeedPruneCommand>(options_), Engine::Lane::kBackground);
   }
 }
 

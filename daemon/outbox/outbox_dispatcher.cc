@@ -133,12 +133,15 @@ void OutboxDispatcher::PostCommand(engine::InternalCommand::Apply apply,
     std::lock_guard lock(commands_mu_);
     ++commands_pending_;
   }
+  // Background: a refund step's result yields to ports and cutovers in the writer's batches.
   engine_.Post(std::make_unique<engine::InternalCommand>(
-      std::move(apply), [this, done = std::move(done)](absl::Status status) {
-        done(std::move(status));
-        std::lock_guard lock(commands_mu_);
-        if (--commands_pending_ == 0) commands_done_.notify_all();
-      }));
+                   std::move(apply),
+                   [this, done = std::move(done)](absl::Status status) {
+                     done(std::move(status));
+                     std::lock_guard lock(commands_mu_);
+                     if (--commands_pending_ == 0) commands_done_.notify_all();
+                   }),
+               engine::Engine::Lane::kBackground);
 }
 
 void OutboxDispatcher::Dispatch(const npd::store::v1::OutboxRecord& entry) {

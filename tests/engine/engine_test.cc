@@ -246,6 +246,49 @@ TEST_F(EngineTest, CommandsAreAnsweredOffTheWriterThreadInCommitOrderAndAllBefor
   EXPECT_NE(*executed_on.begin(), *finished_on.begin()) << "answered off the writer thread";
 }
 
+TEST_F(EngineTest, ForegroundCommandsGoFirstAndBackgroundOnesStillGetAShareOfEveryBatch) {
+  StartEngine({.max_batch = 8});
+  store_.commit_delay_ms = 30;
+  std::mutex mu;
+  std::vector<std::string> finished;  // "f3", "b17", in the order answered
+  std::vector<std::future<void>> all;
+  std::promise<void> first_executing;
+  auto post = [&](const std::string& name, Engine::Lane lane) {
+    auto promise = std::make_shared<std::promise<void>>();
+    all.push_back(promise->get_future());
+    engine_->Post(std::make_unique<InternalCommand>(
+                      [name, &first_executing](Txn& txn, const EngineContext&) {
+                        if (name == "b0") first_executing.set_value();
+                        txn.SetStep(FeedPruneStep(1));
+                        npd::store::v1::NumberRecord number;
+                        number.set_msisdn(absl::StrCat("1380013", name.size() == 2 ? "000" : "00",
+                                                       name.substr(1)));
+                        number.set_serving_carrier(name[0] == 'f' ? "cucc" : "ctcc");
+                        txn.PutNumber(number);
+                        return absl::OkStatus();
+                      },
+                      [&, name, promise](absl::Status status) {
+                        EXPECT_TRUE(status.ok()) << status;
+                        std::lock_guard lock(mu);
+                        finished.push_back(name);
+                        promise->set_value();
+                      }),
+                  lane);
+  };
+  // The first command occupies the writer (a 30 ms commit) while the rest queue up behind it.
+  post("b0", Engine::Lane::kBackground);
+  first_executing.get_future().wait();
+  for (int i = 1; i < 40; ++i) post(absl::StrCat("b", i), Engine::Lane::kBackground);
+  for (int i = 0; i < 14; ++i) post(absl::StrCat("f", i), Engine::Lane::kForeground);
+  for (auto& f : all) f.wait();
+  std::lock_guard lock(mu);
+  ASSERT_EQ(finished.size(), 54u) << "every command is answered, background ones too";
+  // Batch 1: b0. Batches 2 and 3: one background command and seven foreground ones each.
+  const std::vector<std::string> first(finished.begin(), finished.begin() + 17);
+  EXPECT_THAT(first, ::testing::ElementsAre("b0", "b1", "f0", "f1", "f2", "f3", "f4", "f5", "f6",
+                                            "b2", "f7", "f8", "f9", "f10", "f11", "f12", "f13"));
+}
+
 TEST_F(EngineTest, FullQueueIsRefusedWithResourceExhausted) {
   StartEngine({.max_batch = 1, .queue_limit = 2});
   store_.commit_delay_ms = 100;
