@@ -33,6 +33,9 @@ shared_buffers = 256MB
 max_connections = 100
 max_wal_size = 4GB
 checkpoint_timeout = 30min
+# Vacuum and checkpoint run at the end of each pgbench step instead (step_pgbench), so PostgreSQL's
+# background writes never overlap another step's fsyncs.
+autovacuum = off
 CONF
   runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
     start >>"$RESULTS/logs/postgres.log" 2>&1
@@ -66,4 +69,8 @@ step_pgbench() {
       log "pgbench c=$c failed (recorded)"
     rm -rf "$logdir"
   done
+  # Leave PostgreSQL quiescent for the next steps: what autovacuum and the checkpointer would do
+  # later, done now and waited for.
+  psql -q -X -h "$PG_DIR" -p "$PG_PORT" -U postgres -d postgres -c 'VACUUM ANALYZE' \
+    -c 'CHECKPOINT' >>"$RESULTS/logs/postgres.log" 2>&1 || log "pgbench: vacuum/checkpoint failed"
 }

@@ -33,7 +33,7 @@ step_restart() {
   fi
   printf '%s\n' "$seed" | record_tool restart_seed numbers_requested="$numbers"
   first=$(printf '%s\n' "$seed" | python3 -c \
-    'import json,sys; print(next((json.loads(l).get("first_msisdn", 13900000000) for l in sys.stdin if l.startswith("{")), 13900000000))')
+    'import json,sys; print(next((json.loads(l).get("first_msisdn", 13700000000) for l in sys.stdin if l.startswith("{")), 13700000000))')
   if ! start_npd "$dir"; then
     record restart error="npd did not start on the seeded store (logs/npd.log)"
     stop_pid "$NPD_PID" KILL

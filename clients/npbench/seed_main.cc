@@ -2,7 +2,7 @@
 // benchmark (BENCHMARKS.md: "restart to serving with 10 million numbers"). Offline only: it opens
 // the RocksDB store itself, so npd must not be running on the data directory.
 //
-// Number i is first_msisdn + i. Each gets a NumberRecord as a completed port would leave it:
+// Number i is first_msisdn + i (default 13700000000). Each gets a NumberRecord as a completed port would leave it:
 // served by a carrier other than its range holder (alternating between two), last port completed
 // 200 days ago. Nothing else is written: no port records, events or journal for them, so the store
 // is not replayable; it exists to measure what start-up and reads cost as the number table grows.
@@ -20,13 +20,14 @@
 int main(int argc, char** argv) {
   CLI::App app{"npd-bench-seed: ported numbers written straight into a fresh npd store"};
   std::string data_dir;
-  uint64_t numbers = 10'000'000, first = 13'900'000'000ULL, batch = 20'000;
+  uint64_t numbers = 10'000'000, first = 13'700'000'000ULL, batch = 20'000;
   std::string carrier_a = "cucc", carrier_b = "ctcc";
   bool json = false;
   app.add_option("--data-dir", data_dir, "npd data directory (the store is <dir>/db)")->required();
   app.add_option("--numbers", numbers, "numbers to write")->check(CLI::Range(1ULL, 100'000'000ULL));
   app.add_option("--first-msisdn", first,
-                 "first number; the default 13900000000 lies in cmcc's 139 block");
+                 "first number; the default 13700000000 lies in cmcc's 137 block, which the sample "
+                 "plan's number pool (npbench) does not use");
   app.add_option("--serving", carrier_a, "carrier serving even-indexed numbers");
   app.add_option("--serving-odd", carrier_b, "carrier serving odd-indexed numbers");
   app.add_option("--batch", batch, "numbers per write batch")
