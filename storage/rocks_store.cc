@@ -72,7 +72,18 @@ rocksdb::ColumnFamilyOptions CfOptions(Cf cf, const std::shared_ptr<rocksdb::Cac
   table.block_cache = cache;
   table.cache_index_and_filter_blocks = true;
   table.pin_l0_filter_and_index_blocks_in_cache = true;
-  if (HasPointLookups(cf)) table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  // Partitioned index and filters: a table of millions of numbers has a filter of megabytes, larger
+  // than one shard of the block cache, so unpartitioned it was never kept and every point read
+  // loaded it again (10M numbers, 64 MB cache: 545 lookups/s at 3 ms of CPU each). Partitions of
+  // metadata_block_size are cached like data blocks; only the small top level is pinned.
+  table.index_type = rocksdb::BlockBasedTableOptions::kTwoLevelIndexSearch;
+  table.metadata_block_size = 4096;
+  table.pin_top_level_index_and_filter = true;
+  table.cache_index_and_filter_blocks_with_high_priority = true;
+  if (HasPointLookups(cf)) {
+    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    table.partition_filters = true;
+  }
   rocksdb::ColumnFamilyOptions options;
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   // Records are small and writes frequent: modest memtables, level compaction with dynamic level
