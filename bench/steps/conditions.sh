@@ -6,6 +6,10 @@ pkg_version() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || echo "not inst
 step_conditions() {
   local build_type
   build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$BUILD_DIR/CMakeCache.txt" 2>/dev/null || true)
+  # An empty cache entry means CMakeLists.txt's own default.
+  if [ -z "$build_type" ] && [ -f "$BUILD_DIR/CMakeCache.txt" ]; then
+    build_type="RelWithDebInfo (CMakeLists.txt default)"
+  fi
   record conditions \
     mode="$([ "$QUICK" = 1 ] && echo quick || echo full)" run_id="$RUN_ID" \
     date="$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
