@@ -231,7 +231,9 @@ CutoverBatchReport RunCutoverBatch(const std::vector<std::shared_ptr<grpc::Chann
   watch.SetupDone();
   auto batch = watch.Take();
   const absl::Time from = std::max(batch.last_cutover, report.setup_end);
-  watch.WaitAllConfirmed(from + options.timeout);
+  // Nothing approved (every number refused, e.g. already ported on this store): nothing to wait
+  // for.
+  if (batch.approved > 0) watch.WaitAllConfirmed(from + options.timeout);
   watch.Stop();
   batch = watch.Take();
   report.approved = batch.approved;

@@ -71,6 +71,11 @@ int RunCutoverBatch(const std::vector<std::shared_ptr<grpc::Channel>>& chans,
                      r.cutover_during_setup ? "true" : "false", received_s, confirmed_s,
                      r.changes_seen_min, r.completed_ports, r.setup.CodesText())
               << "\n";
+  } else if (r.approved == 0) {
+    std::cout << absl::StrFormat(
+        "workload cutover-batch  ports %d  concurrency %d\n"
+        "setup: %d calls, no port approved (status: %s): nothing cut over\n",
+        options.ports, concurrency, r.setup.completed, r.setup.CodesText());
   } else {
     std::cout << absl::StrFormat(
         "workload cutover-batch  ports %d  concurrency %d\n"

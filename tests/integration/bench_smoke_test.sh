@@ -48,6 +48,13 @@ d = json.loads(sys.argv[1])
 assert d["approved"] == 300 and d["completed_ports"] == 300, d
 assert d["changes_seen_min"] == 300 and d["all_confirmed_s"] >= 0 and d["cutover_during_setup"], d
 ' "$out"
+# The same numbers again: all ported already, so nothing is approved; the run says so and fails
+# at once instead of waiting for a cutover that cannot come.
+if out=$("$bin/npbench" --json --workload cutover-batch --ports 300 --first-number 300000 \
+  --server "$(cat "$work/npd.port")" --plan-dir "$plan"); then
+  echo "cutover-batch with nothing approved must fail"; exit 1
+fi
+python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["approved"] == 0, d' "$out"
 
 # restart: a seeded store, then npd started on it answers for the seeded numbers.
 "$bin/npd-bench-seed" --json --data-dir "$work/seeded" --numbers 20000
