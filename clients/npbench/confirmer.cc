@@ -5,10 +5,25 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "clients/client/caller.h"
 #include "npd/v1/feed.grpc.pb.h"
 
 namespace npd::bench {
+
+std::optional<uint64_t> ConfirmFeed(npd::v1::RoutingFeedService::Stub& stub,
+                                    const std::string& carrier, uint64_t sequence,
+                                    const std::string& id_prefix, absl::Duration deadline) {
+  grpc::ClientContext context;
+  client::SetCaller(context, carrier);
+  context.set_deadline(absl::ToChronoTime(absl::Now() + deadline));
+  npd::v1::ConfirmRequest request;
+  request.set_request_id(absl::StrCat(id_prefix, "-", carrier, "-", sequence));
+  request.set_sequence(sequence);
+  npd::v1::ConfirmResponse response;
+  if (!stub.Confirm(&context, request, &response).ok()) return std::nullopt;
+  return response.confirmed_sequence();
+}
 
 FeedConfirmer::FeedConfirmer(std::shared_ptr<grpc::Channel> channel, const NumberPool& pool)
     : channel_(std::move(channel)) {
@@ -45,14 +60,9 @@ void FeedConfirmer::Confirm(Consumer& c) {
   const uint64_t seen = c.seen;
   if (seen <= c.confirmed) return;
   auto stub = npd::v1::RoutingFeedService::NewStub(channel_);
-  grpc::ClientContext context;
-  client::SetCaller(context, c.carrier);
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  npd::v1::ConfirmRequest request;
-  request.set_request_id(absl::StrCat("confirm-", c.carrier, "-", seen));
-  request.set_sequence(seen);
-  npd::v1::ConfirmResponse response;
-  if (stub->Confirm(&context, request, &response).ok()) c.confirmed = response.confirmed_sequence();
+  if (auto confirmed = ConfirmFeed(*stub, c.carrier, seen, "confirm", absl::Seconds(10))) {
+    c.confirmed = *confirmed;
+  }
 }
 
 uint64_t FeedConfirmer::Stop() {

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -13,9 +14,18 @@
 #include <grpcpp/channel.h>
 #include <grpcpp/client_context.h>
 
+#include "absl/time/time.h"
 #include "clients/npbench/workloads.h"
+#include "npd/v1/feed.grpc.pb.h"
 
 namespace npd::bench {
+
+// One ConfirmFeed call as `carrier`: every change up to `sequence` applied. Its request id is
+// "<id_prefix>-<carrier>-<sequence>", so a repeat is an idempotent retry. Returns the confirmed
+// position npd answered, or nullopt when the call failed.
+std::optional<uint64_t> ConfirmFeed(npd::v1::RoutingFeedService::Stub& stub,
+                                    const std::string& carrier, uint64_t sequence,
+                                    const std::string& id_prefix, absl::Duration deadline);
 
 class FeedConfirmer {
  public:

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "clients/client/caller.h"
+#include "clients/npbench/confirmer.h"
 #include "npd/v1/feed.grpc.pb.h"
 #include "npd/v1/porting.grpc.pb.h"
 
@@ -166,17 +167,11 @@ class BatchWatch {
         if (stop_) return;
         target = c.head;
       }
-      grpc::ClientContext context;
-      client::SetCaller(context, c.carrier);
-      context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-      npd::v1::ConfirmRequest request;
-      request.set_request_id(absl::StrCat("batch-confirm-", c.carrier, "-", target));
-      request.set_sequence(target);
-      npd::v1::ConfirmResponse response;
-      const grpc::Status status = stub->Confirm(&context, request, &response);
+      const auto confirmed =
+          ConfirmFeed(*stub, c.carrier, target, "batch-confirm", absl::Seconds(30));
       std::lock_guard lock(mu_);
-      if (status.ok()) {
-        c.confirmed = std::max(c.confirmed, response.confirmed_sequence());
+      if (confirmed.has_value()) {
+        c.confirmed = std::max(c.confirmed, *confirmed);
         CheckDone(c);
       }
     }
