@@ -7,6 +7,7 @@
 #include <toml++/toml.h>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -116,6 +117,35 @@ Key StringKey(const char* name, std::string Config::*field, bool secret = false)
           [field](const Config& c) { return c.*field; }, secret};
 }
 
+Key BoolKey(const char* name, bool Config::*field) {
+  return {name,
+          [field](std::string_view v, Config& c) {
+            if (v == "true" || v == "1") {
+              c.*field = true;
+            } else if (v == "false" || v == "0") {
+              c.*field = false;
+            } else {
+              return absl::InvalidArgumentError("must be true or false");
+            }
+            return absl::OkStatus();
+          },
+          [field](const Config& c) { return std::string(c.*field ? "true" : "false"); }};
+}
+
+Key DoubleKey(const char* name, double min, double max, std::function<double&(Config&)> field) {
+  return {name,
+          [=](std::string_view v, Config& c) {
+            double d = 0;
+            if (!absl::SimpleAtod(Sv(v), &d) || !(d >= min && d <= max)) {
+              return absl::InvalidArgumentError(
+                  absl::StrCat("must be a number between ", min, " and ", max));
+            }
+            field(c) = d;
+            return absl::OkStatus();
+          },
+          [=](const Config& c) { return absl::StrCat(field(const_cast<Config&>(c))); }};
+}
+
 template <typename T, typename Owner>
 Key IntKey(const char* name, int64_t min, int64_t max, std::function<T&(Owner&)> field) {
   return {name,
@@ -171,11 +201,40 @@ const std::vector<Key>& Keys() {
       StringKey("server.listen", &Config::listen),
       StringKey("server.port_file", &Config::port_file),
       DurationKey("server.drain_timeout", &Config::drain_timeout),
+      StringKey("server.tls_cert", &Config::tls_cert),
+      StringKey("server.tls_key", &Config::tls_key),
+      StringKey("server.tls_client_ca", &Config::tls_client_ca),
+      StringKey("server.tls_crl_dir", &Config::tls_crl_dir),
+      BoundedDurationKey("server.tls_refresh_interval", absl::Seconds(1), absl::Hours(24),
+                         [](Config& c) -> absl::Duration& { return c.tls_refresh_interval; }),
+      BoundedDurationKey("server.handshake_timeout", absl::Milliseconds(100), absl::Minutes(5),
+                         [](Config& c) -> absl::Duration& { return c.handshake_timeout; }),
+      BoundedDurationKey("server.max_connection_idle", absl::Seconds(1), absl::Hours(24 * 7),
+                         [](Config& c) -> absl::Duration& { return c.max_connection_idle; }),
+      IntKey<int, Config>("server.max_connections", 1, 1000000,
+                          [](Config& c) -> int& { return c.connections.max_connections; }),
+      IntKey<int, Config>("server.max_connections_per_ip", 1, 1000000,
+                          [](Config& c) -> int& { return c.connections.max_connections_per_ip; }),
+      DoubleKey("server.accepts_per_ip_per_second", 0.1, 1e6,
+                [](Config& c) -> double& { return c.listener.accepts_per_ip_per_second; }),
+      DoubleKey("limits.requests_per_second", 0.1, 1e9,
+                [](Config& c) -> double& { return c.caller_limits.requests_per_second; }),
+      DoubleKey("limits.burst", 1, 1e9, [](Config& c) -> double& { return c.caller_limits.burst; }),
+      IntKey<int, Config>("limits.max_in_flight", 1, 1000000,
+                          [](Config& c) -> int& { return c.caller_limits.max_in_flight; }),
+      IntKey<int, Config>("limits.max_streams", 1, 100000,
+                          [](Config& c) -> int& { return c.caller_limits.max_streams; }),
+      IntKey<int, Config>(
+          "limits.max_connections", 1, 100000,
+          [](Config& c) -> int& { return c.connections.max_connections_per_principal; }),
       StringKey("storage.data_dir", &Config::data_dir),
       IntKey<int, Config>("storage.block_cache_mb", 1, 1 << 20,
                           [](Config& c) -> int& { return c.block_cache_mb; }),
+      IntKey<int, Config>("storage.max_open_files", 64, 1000000,
+                          [](Config& c) -> int& { return c.max_open_files; }),
       StringKey("plan.dir", &Config::plan_dir),
       StringKey("security.identity_secret", &Config::identity_secret, /*secret=*/true),
+      BoolKey("security.dev_header_identity", &Config::dev_header_identity),
       IntKey<size_t, Config>("engine.max_batch", 1, 100000,
                              [](Config& c) -> size_t& { return c.engine.max_batch; }),
       IntKey<size_t, Config>("engine.queue_limit", 1, 10000000,
@@ -266,6 +325,7 @@ const std::vector<Key>& Keys() {
       AddressKey("refund.payment", &outbox::OutsideAddresses::payment),
       AddressKey("refund.settlement", &outbox::OutsideAddresses::settlement),
       AddressKey("refund.sms", &outbox::OutsideAddresses::sms),
+      AddressKey("refund.tls_ca", &outbox::OutsideAddresses::tls_ca),
       {"log.level",
        [](std::string_view v, Config& c) {
          return ParseChoice(v, {"trace", "debug", "info", "warn", "error"}, c.log_level);
@@ -327,9 +387,11 @@ absl::Status ApplyFile(const std::string& path, Config& config) {
         text = absl::StrCat(*i);
       } else if (auto b = value.value<bool>()) {
         text = *b ? "true" : "false";
+      } else if (auto d = value.value<double>()) {
+        text = absl::StrCat(*d);
       } else {
         return absl::InvalidArgumentError(
-            absl::StrCat(path, ": ", key, ": must be a string or an integer"));
+            absl::StrCat(path, ": ", key, ": must be a string, a number or a boolean"));
       }
       if (auto s = Apply(key, text, path, config); !s.ok()) return s;
     }
@@ -337,7 +399,64 @@ absl::Status ApplyFile(const std::string& path, Config& config) {
   return absl::OkStatus();
 }
 
+// The host part of "host:port" or "[v6]:port".
+std::string HostOf(const std::string& address) {
+  std::string host = address.substr(0, address.rfind(':'));
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  return host;
+}
+
+bool IsLoopback(const std::string& address) {
+  const std::string host = HostOf(address);
+  return host == "localhost" || host == "::1" || absl::StartsWith(host, "127.");
+}
+
 }  // namespace
+
+absl::Status CheckTransportSecurity(const Config& config) {
+  const int tls_keys =
+      !config.tls_cert.empty() + !config.tls_key.empty() + !config.tls_client_ca.empty();
+  if (config.dev_header_identity) {
+    if (tls_keys > 0) {
+      return absl::InvalidArgumentError(
+          "security.dev_header_identity takes the caller from a header over plaintext: unset "
+          "server.tls_cert, server.tls_key and server.tls_client_ca, or turn it off");
+    }
+    if (!IsLoopback(config.listen)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "security.dev_header_identity is for development on loopback only, but server.listen "
+          "is ",
+          config.listen, ": anyone who can connect could claim any identity"));
+    }
+    for (const std::string* address :
+         {&config.outside.payment, &config.outside.settlement, &config.outside.sms}) {
+      if (!address->empty() && !IsLoopback(*address)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "security.dev_header_identity calls outside systems in plaintext, so only on "
+            "loopback; ",
+            *address, " is not"));
+      }
+    }
+    for (const auto& [who, address] : config.outside.billing) {
+      if (!IsLoopback(address)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "security.dev_header_identity calls outside systems in plaintext, so only on "
+            "loopback; refund.billing ",
+            who, "=", address, " is not"));
+      }
+    }
+    return absl::OkStatus();
+  }
+  if (tls_keys != 3) {
+    return absl::InvalidArgumentError(
+        "npd serves only over mutual TLS: set server.tls_cert, server.tls_key and "
+        "server.tls_client_ca (scripts/dev-pki DIR makes a development set), or, for "
+        "development on a loopback address only, security.dev_header_identity = true");
+  }
+  return absl::OkStatus();
+}
 
 std::string EnvName(const std::string& key) {
   std::string name = absl::StrCat("NPD_", absl::AsciiStrToUpper(key));

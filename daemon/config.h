@@ -13,8 +13,11 @@
 #include "daemon/core/policy.h"
 #include "daemon/engine/engine.h"
 #include "daemon/engine/feed_pruner.h"
+#include "daemon/listener.h"
 #include "daemon/outbox/grpc_outside_systems.h"
 #include "daemon/outbox/outbox_dispatcher.h"
+#include "daemon/service/caller_limits.h"
+#include "daemon/service/connection_table.h"
 
 namespace npd {
 
@@ -26,10 +29,45 @@ struct Config {
   std::string port_file;
   // server.drain_timeout: how long in-flight rpcs get at shutdown. Default: 10s.
   absl::Duration drain_timeout = absl::Seconds(10);
+  // server.tls_cert, server.tls_key: npd's certificate chain and private key (PEM). npd presents
+  // them to its clients and, as a TLS client, to the outside systems it calls. Default: unset.
+  std::string tls_cert;
+  std::string tls_key;
+  // server.tls_client_ca: CA certificates (PEM) that client certificates must chain to. Setting
+  // the three tls_ keys turns mutual TLS on; npd refuses to start without it unless
+  // security.dev_header_identity is set. Default: unset.
+  std::string tls_client_ca;
+  // server.tls_crl_dir: a directory of CRLs (PEM, hashed names as `openssl rehash` makes them)
+  // checked against client certificates. Default: unset (no revocation check).
+  std::string tls_crl_dir;
+  // server.tls_refresh_interval: how often the certificate, key and CA files are read again, so
+  // that replacing them rotates credentials without a restart. Default: 60s.
+  absl::Duration tls_refresh_interval = absl::Seconds(60);
+  // server.handshake_timeout: a connection that has not finished its TLS handshake by then is
+  // closed. Default: 10s.
+  absl::Duration handshake_timeout = absl::Seconds(10);
+  // server.max_connection_idle: a connection without calls for this long is closed (clients
+  // reconnect transparently). Default: 30m.
+  absl::Duration max_connection_idle = absl::Minutes(30);
+  // server.max_connections, server.max_connections_per_ip, limits.max_connections: see
+  // service::ConnectionLimitOptions.
+  service::ConnectionLimitOptions connections;
+  // server.accepts_per_ip_per_second: see ListenerOptions.
+  ListenerOptions listener;
+  // limits.requests_per_second, limits.burst, limits.max_in_flight, limits.max_streams: see
+  // service::CallerLimitOptions.
+  service::CallerLimitOptions caller_limits;
+  // security.dev_header_identity: development only. Plaintext gRPC, the caller named by the
+  // x-npd-caller header (a principal URI). Refused unless server.listen is a loopback address and
+  // the tls_ keys are unset; logged loudly. Default: false.
+  bool dev_header_identity = false;
   // storage.data_dir: RocksDB directory. Default: ./var/npd.
   std::string data_dir = "./var/npd";
   // storage.block_cache_mb: RocksDB block cache. Default: 64.
   int block_cache_mb = 64;
+  // storage.max_open_files: table files RocksDB keeps open (part of npd's open-file budget).
+  // Default: 1024.
+  int max_open_files = 1024;
   // plan.dir: directory with carriers.csv, number_blocks.csv, local_networks.csv. Default: ./data.
   std::string plan_dir = "./data";
   // security.identity_secret: HMAC key for identity and code hashes. Default: unset, then a random
@@ -76,6 +114,11 @@ std::string EnvName(const std::string& key);
 
 // Every known key, in documentation order.
 std::vector<std::string> ConfigKeys();
+
+// mutual TLS (the three server.tls_ keys), or the explicit development mode
+// (security.dev_header_identity) on loopback only, with outside systems on loopback too.
+// INVALID_ARGUMENT saying what to set otherwise. NpdServer::Start checks it first of all.
+absl::Status CheckTransportSecurity(const Config& config);
 
 // "key = value" lines of the effective configuration, secrets redacted.
 std::string DescribeConfig(const Config& config);

@@ -13,6 +13,11 @@ namespace npd {
 // messages.
 absl::Status SetUpLogging(const std::string& level, const std::string& format);
 
+// Sends gRPC core's and protobuf's own log lines through spdlog: errors that any client can cause
+// (a failed TLS handshake, a message that does not parse) at most once per 10 s with a count, the
+// rest at debug. Call once at start, before gRPC starts.
+void RouteLibraryLogs();
+
 }  // namespace npd
 
 #endif  // NPD_DAEMON_LOGGING_H_

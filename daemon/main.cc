@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
     std::cerr << "npd: " << s.message() << "\n";
     return 2;
   }
+  npd::RouteLibraryLogs();
   if (auto s = npd::RunDaemon(*config); !s.ok()) {
     spdlog::critical("npd stopped: {}", s.ToString());
     return 1;

@@ -1,8 +1,10 @@
 // NpdServer: npd assembled from its parts, started in named phases and stopped in reverse
 // (architecture.md "Start and stop"):
 //   number plan -> identity secret -> storage -> engine (timers re-armed) -> refund outbox
-//   dispatcher (stored entries re-loaded) -> feed pruner -> gRPC (health, reflection).
-// Stop: health NOT_SERVING -> feed streams end -> Server::Shutdown(drain deadline) -> feed pruner
+//   dispatcher (stored entries re-loaded) -> feed pruner -> admission (gatekeeper) -> the
+//   listening socket (bound exactly) -> gRPC over mutual TLS (health, reflection).
+// Stop: no new connections -> health NOT_SERVING -> feed streams end ->
+// Server::Shutdown(drain deadline) -> feed pruner
 // stops -> outbox stops (calls in flight finish, results written) -> writer drains and timers
 // stop -> RocksDB closes. The daemon's main and in-process tests both use it.
 #ifndef NPD_DAEMON_SERVER_H_
@@ -21,11 +23,14 @@
 #include "daemon/engine/clock.h"
 #include "daemon/engine/engine.h"
 #include "daemon/engine/feed_pruner.h"
+#include "daemon/listener.h"
 #include "daemon/outbox/grpc_outside_systems.h"
 #include "daemon/outbox/outbox_dispatcher.h"
 #include "daemon/service/admin_service.h"
 #include "daemon/service/audit_service.h"
+#include "daemon/service/connection_table.h"
 #include "daemon/service/feed_service.h"
+#include "daemon/service/gatekeeper.h"
 #include "daemon/service/history_service.h"
 #include "daemon/service/number_service.h"
 #include "daemon/service/operations_service.h"
@@ -60,6 +65,9 @@ class NpdServer {
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<service::FeedHub> hub_;
   std::unique_ptr<engine::Engine> engine_;
+  std::unique_ptr<service::ConnectionTable> connections_;
+  std::unique_ptr<service::Gatekeeper> gatekeeper_;
+  std::unique_ptr<Listener> listener_;
   std::unique_ptr<service::PortingService> porting_;
   std::unique_ptr<service::NumberService> numbers_;
   std::unique_ptr<service::FeedService> feed_;

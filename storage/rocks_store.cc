@@ -93,8 +93,9 @@ rocksdb::ColumnFamilyOptions CfOptions(Cf cf, const std::shared_ptr<rocksdb::Cac
   return options;
 }
 
-rocksdb::DBOptions DbOptions() {
+rocksdb::DBOptions DbOptions(int max_open_files) {
   rocksdb::DBOptions options;
+  options.max_open_files = max_open_files;
   options.create_if_missing = true;
   options.create_missing_column_families = true;
   options.max_background_jobs = 2;
@@ -403,7 +404,7 @@ absl::StatusOr<std::unique_ptr<Store>> RocksStore::Open(const RocksOptions& opti
   }
   // RocksDB refuses to open a database without naming all of its column families: add "default" and
   // any this version does not know (written by a newer npd), with default options.
-  const rocksdb::DBOptions db_options = DbOptions();
+  const rocksdb::DBOptions db_options = DbOptions(options.max_open_files);
   std::vector<std::string> existing;
   std::set<std::string> names(kCfNames.begin(), kCfNames.end());
   // Fails when the database does not exist yet; DB::Open reports any real problem.

@@ -20,6 +20,8 @@ struct RocksOptions {
   // fsync the WAL on every Commit. Default: true. Only benchmarks of the storage anchor turn it
   // off.
   bool sync_writes = true;
+  // Table files kept open at once (part of npd's open-file budget). Default: 1024.
+  int max_open_files = 1024;
 };
 
 // The database inside an npd data directory (storage.data_dir): `data_dir`/db. A checkpoint

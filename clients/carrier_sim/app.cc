@@ -5,7 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "clients/carrier_sim/sim_log.h"
-#include "clients/client/channel.h"
+#include "clients/client/identity.h"
 
 namespace npd::carrier_sim {
 namespace {
@@ -27,10 +27,16 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions& options) {
       ->type_name("HOST:PORT")
       ->capture_default_str()
       ->group(group);
-  app.add_option("--carrier", options.carrier,
-                 "Carrier id to play (cmcc, cucc, ctcc, ...), sent as x-npd-caller")
+  app.add_option("--carrier", options.carrier, "Carrier id to play (cmcc, cucc, ctcc, ...)")
       ->envname("NPD_CARRIER")
       ->type_name("ID")
+      ->group(group);
+  app.add_option("--tls-dir", options.tls_dir,
+                 "Directory with ca.pem and the carrier's <id>.pem/.key client certificate "
+                 "(scripts/dev-pki makes one). Unset: plaintext with a header identity, accepted "
+                 "only by an npd in development mode")
+      ->envname("NPD_TLS_DIR")
+      ->type_name("DIR")
       ->group(group);
   app.add_option("--db", options.db, "Local NP database file (SQLite; created if missing)")
       ->type_name("PATH")
@@ -69,8 +75,15 @@ std::unique_ptr<LocalNpDb> Session::OpenDb() const {
   return std::move(*db);
 }
 
-std::shared_ptr<grpc::Channel> Session::Channel() const {
-  return client::CreateNpdChannel(options_.server);
+bool Session::Connect() {
+  auto channel = client::CreateIdentityChannel(
+      options_.server, {.tls_dir = options_.tls_dir, .name = options_.carrier});
+  if (!channel.ok()) {
+    Fail(channel.status());
+    return false;
+  }
+  channel_ = *std::move(channel);
+  return true;
 }
 
 int Session::Fail(const absl::Status& status) const {
@@ -112,6 +125,7 @@ int Run(int argc, char** argv) {
     PrintUsageError("--carrier ID is required (or set NPD_CARRIER): the carrier to play");
     return kExitUsage;
   }
+  if (needs_carrier && !session.Connect()) return kExitUsage;
   if (!session.options().carrier.empty()) SetLogCarrier(session.options().carrier);
   SetLogVerbose(session.options().verbose);
   return action();

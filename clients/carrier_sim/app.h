@@ -35,9 +35,12 @@ inline constexpr int kExitNeedsResync = 4;
 struct GlobalOptions {
   // npd's address. Default: 127.0.0.1:50051, or $NPD_SERVER.
   std::string server = "127.0.0.1:50051";
-  // The carrier id the simulator plays, sent as x-npd-caller. Default: $NPD_CARRIER. Required by
-  // every command but dump.
+  // The carrier id the simulator plays. Default: $NPD_CARRIER. Required by every command but dump.
   std::string carrier;
+  // Directory with ca.pem and <carrier>.pem/.key: the simulator presents the carrier's client
+  // certificate. Default: $NPD_TLS_DIR. Unset: plaintext with the x-npd-caller header (an npd in
+  // development mode only).
+  std::string tls_dir;
   // Path of the local NP database (SQLite; created when missing). Required.
   std::string db;
   // Deadline of each unary rpc, in seconds. Default: 10.
@@ -59,12 +62,16 @@ class Session {
   const GlobalOptions& options() const { return options_; }
   // Opens --db; nullptr after printing the error.
   std::unique_ptr<LocalNpDb> OpenDb() const;
-  std::shared_ptr<grpc::Channel> Channel() const;
+  // The channel to npd as the carrier (made by Run before the command runs).
+  std::shared_ptr<grpc::Channel> Channel() const { return channel_; }
+  // Makes the channel; false after printing the error (an unreadable certificate).
+  bool Connect();
   // Prints "npd-carrier-sim: error: <message>" to stderr. Returns kExitError.
   int Fail(const absl::Status& status) const;
 
  private:
   GlobalOptions options_;
+  std::shared_ptr<grpc::Channel> channel_;
 };
 
 void AddRunCommand(CLI::App& app, Session& session, Action& action);

@@ -43,7 +43,7 @@ class Auditor {
     }
     npd::v1::CompareBlocksResponse response;
     grpc::ClientContext context;
-    client::PrepareCall(context, carrier_, timeout_);
+    client::PrepareCall(context, timeout_);
     const grpc::Status status = stub_->CompareBlocks(&context, request, &response);
     if (!status.ok()) return FromGrpc(status, "CompareBlocks");
     report_.blocks_compared += response.blocks_compared();
@@ -58,7 +58,7 @@ class Auditor {
     for (const LocalEntry& entry : entries) *request.add_entries() = entry.ToRoutingEntry();
     npd::v1::DiffBlockResponse response;
     grpc::ClientContext context;
-    client::PrepareCall(context, carrier_, timeout_);
+    client::PrepareCall(context, timeout_);
     const grpc::Status status = stub_->DiffBlock(&context, request, &response);
     if (!status.ok()) return FromGrpc(status, "DiffBlock(" + block + ")");
     report_.npd_feed_sequence = std::max(report_.npd_feed_sequence, response.feed_sequence());

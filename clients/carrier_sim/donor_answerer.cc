@@ -26,7 +26,7 @@ absl::Status DonorAnswerer::PollOnce() {
   do {
     npd::v1::ListPortsResponse response;
     grpc::ClientContext context;
-    client::PrepareCall(context, carrier_, options_.rpc_timeout);
+    client::PrepareCall(context, options_.rpc_timeout);
     const grpc::Status status = stub->ListPorts(&context, request, &response);
     if (!status.ok()) return FromGrpc(status, "ListPorts");
     // The carrier filter also matches ports this carrier receives; only the donor answers.
@@ -71,7 +71,7 @@ void DonorAnswerer::Handle(const npd::v1::Port& port, absl::Time now) {
   }
   npd::v1::AnswerPortResponse response;
   grpc::ClientContext context;
-  client::PrepareCall(context, carrier_, options_.rpc_timeout);
+  client::PrepareCall(context, options_.rpc_timeout);
   const grpc::Status status =
       npd::v1::PortingService::NewStub(channel_)->AnswerPort(&context, request, &response);
   if (status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {

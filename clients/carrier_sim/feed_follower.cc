@@ -7,7 +7,6 @@
 #include "absl/time/time.h"
 #include "clients/carrier_sim/sim_log.h"
 #include "clients/carrier_sim/snapshot_resync.h"
-#include "clients/client/caller.h"
 #include "clients/client/human_text.h"
 #include "npd/v1/feed.grpc.pb.h"
 
@@ -84,7 +83,6 @@ FeedFollower::StreamEnd FeedFollower::FollowOnce(bool& received, absl::Status& f
   }
   // The stream has no deadline: it runs until Stop() cancels it or npd ends it.
   grpc::ClientContext context;
-  client::SetCaller(context, carrier_);
   {
     absl::MutexLock lock(&mu_);
     if (stopping_) return StreamEnd::kStopped;

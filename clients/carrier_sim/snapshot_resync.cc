@@ -3,7 +3,6 @@
 #include <vector>
 
 #include "clients/carrier_sim/sim_log.h"
-#include "clients/client/caller.h"
 #include "clients/client/channel.h"
 #include "clients/client/request_id.h"
 #include "npd/v1/feed.grpc.pb.h"
@@ -18,7 +17,7 @@ absl::Status ConfirmPosition(const std::shared_ptr<grpc::Channel>& channel,
   request.set_sequence(sequence);
   npd::v1::ConfirmResponse response;
   grpc::ClientContext context;
-  client::PrepareCall(context, carrier, timeout);
+  client::PrepareCall(context, timeout);
   const grpc::Status status =
       npd::v1::RoutingFeedService::NewStub(channel)->Confirm(&context, request, &response);
   return FromGrpc(status, "Confirm(" + std::to_string(sequence) + ")");
@@ -28,7 +27,7 @@ absl::StatusOr<ResyncResult> ResyncFromSnapshot(const std::shared_ptr<grpc::Chan
                                                 const std::string& carrier, LocalNpDb& db,
                                                 std::chrono::milliseconds timeout) {
   grpc::ClientContext context;
-  client::PrepareCall(context, carrier, timeout);
+  client::PrepareCall(context, timeout);
   auto stub = npd::v1::RoutingFeedService::NewStub(channel);
   auto reader = stub->ExportSnapshot(&context, npd::v1::ExportSnapshotRequest());
 

@@ -1,15 +1,6 @@
 #include "clients/client/channel.h"
 
-#include <grpcpp/create_channel.h>
-#include <grpcpp/security/credentials.h>
-
-#include "clients/client/caller.h"
-
 namespace npd::client {
-
-std::shared_ptr<grpc::Channel> CreateNpdChannel(const std::string& target) {
-  return grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
-}
 
 grpc::Status AwaitConnected(grpc::Channel& channel, std::string_view target,
                             std::chrono::system_clock::time_point deadline) {
@@ -29,9 +20,7 @@ grpc::Status AwaitConnected(grpc::Channel& channel, std::string_view target,
   return grpc::Status::OK;
 }
 
-void PrepareCall(grpc::ClientContext& context, std::string_view role,
-                 std::chrono::milliseconds timeout) {
-  SetCaller(context, role);
+void PrepareCall(grpc::ClientContext& context, std::chrono::milliseconds timeout) {
   context.set_deadline(std::chrono::system_clock::now() + timeout);
 }
 

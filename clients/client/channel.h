@@ -1,4 +1,5 @@
-// Channels to npd and the per-call settings every client applies: caller role and deadline.
+// Waiting for a channel to npd, and the per-call settings every client applies. Channels are made
+// with an identity (clients/client/identity.h).
 #ifndef NPD_CLIENTS_CLIENT_CHANNEL_H_
 #define NPD_CLIENTS_CLIENT_CHANNEL_H_
 
@@ -13,20 +14,14 @@
 
 namespace npd::client {
 
-// A channel to npd at `target` ("host:port", or any gRPC target URI). Plaintext today; credentials
-// arrive with mTLS. Never fails: connection problems show up on the first call (or in
-// AwaitConnected). Thread-safe, like every grpc::Channel.
-std::shared_ptr<grpc::Channel> CreateNpdChannel(const std::string& target);
-
 // Connects `channel` if it is not connected yet. Returns OK once it is ready; UNAVAILABLE as soon
 // as a connection attempt fails (like a fail-fast call would) or when `deadline` passes first.
 // `target` is only used in the error message.
 grpc::Status AwaitConnected(grpc::Channel& channel, std::string_view target,
                             std::chrono::system_clock::time_point deadline);
 
-// Prepares `context` for one call as `role` that must finish within `timeout` from now.
-void PrepareCall(grpc::ClientContext& context, std::string_view role,
-                 std::chrono::milliseconds timeout);
+// Prepares `context` for one call that must finish within `timeout` from now.
+void PrepareCall(grpc::ClientContext& context, std::chrono::milliseconds timeout);
 
 }  // namespace npd::client
 

@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "clients/client/enum_names.h"
@@ -20,7 +21,7 @@ void AddLine(std::string& out, const std::string& label, const std::string& valu
   out += "  ";
   out += label;
   out.append(label.size() < kLabelWidth ? kLabelWidth - label.size() : 1, ' ');
-  out += value;
+  out += Printable(value);
   out += '\n';
 }
 
@@ -92,6 +93,59 @@ void AddStuck(std::string& out, const npd::v1::RefundStuck& stuck) {
 
 }  // namespace
 
+std::string Printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  const auto hex = [&](unsigned char c) { absl::StrAppendFormat(&out, "\\x%02x", c); };
+  for (size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\\') {
+      out += "\\\\";
+      ++i;
+    } else if (c == '\n') {
+      out += "\\n";
+      ++i;
+    } else if (c == '\t') {
+      out += "\\t";
+      ++i;
+    } else if (c < 0x20 || c == 0x7f) {
+      hex(c);
+      ++i;
+    } else if (c < 0x80) {
+      out += static_cast<char>(c);
+      ++i;
+    } else {
+      // One UTF-8 sequence: its length from the lead byte, its code point checked.
+      const int length = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
+      uint32_t code = length == 4 ? c & 0x07 : length == 3 ? c & 0x0f : c & 0x1f;
+      bool valid = length > 0 && i + length <= text.size();
+      for (int k = 1; valid && k < length; ++k) {
+        const auto next = static_cast<unsigned char>(text[i + k]);
+        valid = (next & 0xc0) == 0x80;
+        code = (code << 6) | (next & 0x3f);
+      }
+      valid = valid && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff) &&
+              code >= (length == 2   ? 0x80u
+                       : length == 3 ? 0x800u
+                                     : 0x10000u);
+      if (!valid) {
+        hex(c);
+        ++i;
+        continue;
+      }
+      const bool control = (code >= 0x80 && code <= 0x9f) || (code >= 0x202a && code <= 0x202e) ||
+                           (code >= 0x2066 && code <= 0x2069);
+      if (control) {
+        absl::StrAppendFormat(&out, "\\u%04x", code);
+      } else {
+        out.append(text.substr(i, static_cast<size_t>(length)));
+      }
+      i += static_cast<size_t>(length);
+    }
+  }
+  return out;
+}
+
 std::string ShanghaiTime(const google::protobuf::Timestamp& time) {
   static const absl::TimeZone kShanghai = absl::FixedTimeZone(8 * 60 * 60);
   return absl::FormatTime("%Y-%m-%dT%H:%M:%S%Ez", absl::FromUnixSeconds(time.seconds()), kShanghai);
@@ -103,8 +157,8 @@ std::string RefusalText(const npd::v1::Refusal& refusal) {
     reasons.push_back(ReasonName(static_cast<npd::v1::ReasonCode>(reason)));
   }
   std::string text = reasons.empty() ? "no reason given" : absl::StrJoin(reasons, ", ");
-  if (!refusal.text().empty()) text += " — " + refusal.text();
-  if (!refusal.rule_version().empty()) text += " (rules " + refusal.rule_version() + ")";
+  if (!refusal.text().empty()) text += " — " + Printable(refusal.text());
+  if (!refusal.rule_version().empty()) text += " (rules " + Printable(refusal.rule_version()) + ")";
   return text;
 }
 
@@ -184,7 +238,7 @@ std::string AttentionLine(const npd::v1::AttentionItem& item) {
                       ? RefundStateName(item.refund_state())
                       : PortStateName(item.port_state()));
   if (item.has_since()) line += "  " + ShanghaiTime(item.since());
-  if (!item.detail().empty()) line += "  " + item.detail();
+  if (!item.detail().empty()) line += "  " + Printable(item.detail());
   return line;
 }
 
@@ -226,7 +280,7 @@ std::string YuanText(int64_t fen) {
 std::string RefundRefusalText(const npd::v1::RefundRefusal& refusal) {
   std::string text =
       refusal.reasons().empty() ? "no reason given" : RefundReasons(refusal.reasons());
-  if (!refusal.text().empty()) text += " — " + refusal.text();
+  if (!refusal.text().empty()) text += " — " + Printable(refusal.text());
   return text;
 }
 
@@ -331,7 +385,7 @@ std::string HistoryLine(const npd::v1::HistoryEvent& event) {
        event.has_at() ? ShanghaiTime(event.at()) : std::string("-"), OrDash(actor),
        OrDash(event.command()), OrDash(event.request_id()), OrDash(event.type()), transaction},
       "  ");
-  if (!event.detail().empty()) line += "  " + event.detail();
+  if (!event.detail().empty()) line += "  " + Printable(event.detail());
   return line;
 }
 

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include <google/protobuf/timestamp.pb.h>
 
@@ -18,6 +19,13 @@
 #include "npd/v1/refund.pb.h"
 
 namespace npd::client {
+
+// `text` safe to show on a terminal: free text in npd (notes, reasons, details) is stored as the
+// caller gave it, so every control character (C0 including newline and tab, DEL, C1) and every
+// Unicode bidirectional control (U+202A-U+202E, U+2066-U+2069) is written as an escape (\x1b,
+// \n, \u202e), and so is a backslash (\\). Invalid UTF-8 bytes are written as \xNN. Every other
+// character, Chinese included, is kept.
+std::string Printable(std::string_view text);
 
 // "2026-11-29T11:00:00+08:00" (whole seconds; the fraction is dropped).
 std::string ShanghaiTime(const google::protobuf::Timestamp& time);

@@ -6,7 +6,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "clients/client/caller.h"
 #include "npd/v1/feed.grpc.pb.h"
 
 namespace npd::bench {
@@ -15,7 +14,6 @@ std::optional<uint64_t> ConfirmFeed(npd::v1::RoutingFeedService::Stub& stub,
                                     const std::string& carrier, uint64_t sequence,
                                     const std::string& id_prefix, absl::Duration deadline) {
   grpc::ClientContext context;
-  client::SetCaller(context, carrier);
   context.set_deadline(absl::ToChronoTime(absl::Now() + deadline));
   npd::v1::ConfirmRequest request;
   request.set_request_id(absl::StrCat(id_prefix, "-", carrier, "-", sequence));
@@ -25,17 +23,16 @@ std::optional<uint64_t> ConfirmFeed(npd::v1::RoutingFeedService::Stub& stub,
   return response.confirmed_sequence();
 }
 
-FeedConfirmer::FeedConfirmer(std::shared_ptr<grpc::Channel> channel, const NumberPool& pool)
-    : channel_(std::move(channel)) {
+FeedConfirmer::FeedConfirmer(ChannelPool& channels, const NumberPool& pool) {
   std::set<std::string> carriers;
   for (const auto& b : pool.blocks) carriers.insert(b.carrier);
   for (const auto& carrier : carriers) {
     auto c = std::make_unique<Consumer>();
     c->carrier = carrier;
+    c->channel = channels.One(carrier, 0);
     Consumer* raw = c.get();
-    client::SetCaller(raw->context, carrier);
-    raw->reader = std::thread([this, raw] {
-      auto stub = npd::v1::RoutingFeedService::NewStub(channel_);
+    raw->reader = std::thread([raw] {
+      auto stub = npd::v1::RoutingFeedService::NewStub(raw->channel);
       npd::v1::SubscribeRequest request;
       auto stream = stub->Subscribe(&raw->context, request);
       npd::v1::SubscribeResponse message;
@@ -59,7 +56,7 @@ FeedConfirmer::~FeedConfirmer() { Stop(); }
 void FeedConfirmer::Confirm(Consumer& c) {
   const uint64_t seen = c.seen;
   if (seen <= c.confirmed) return;
-  auto stub = npd::v1::RoutingFeedService::NewStub(channel_);
+  auto stub = npd::v1::RoutingFeedService::NewStub(c.channel);
   if (auto confirmed = ConfirmFeed(*stub, c.carrier, seen, "confirm", absl::Seconds(10))) {
     c.confirmed = *confirmed;
   }

@@ -15,6 +15,7 @@
 #include <grpcpp/client_context.h>
 
 #include "absl/time/time.h"
+#include "clients/npbench/channel_pool.h"
 #include "clients/npbench/workloads.h"
 #include "npd/v1/feed.grpc.pb.h"
 
@@ -29,7 +30,8 @@ std::optional<uint64_t> ConfirmFeed(npd::v1::RoutingFeedService::Stub& stub,
 
 class FeedConfirmer {
  public:
-  FeedConfirmer(std::shared_ptr<grpc::Channel> channel, const NumberPool& pool);
+  // Each carrier of `pool` reads and confirms over its own channel from `channels`.
+  FeedConfirmer(ChannelPool& channels, const NumberPool& pool);
   ~FeedConfirmer();
   // Stops reading, confirms what was read, and returns the lowest position confirmed by any
   // carrier.
@@ -38,6 +40,7 @@ class FeedConfirmer {
  private:
   struct Consumer {
     std::string carrier;
+    std::shared_ptr<grpc::Channel> channel;
     std::atomic<uint64_t> seen{0};
     std::atomic<uint64_t> confirmed{0};
     grpc::ClientContext context;
@@ -46,7 +49,6 @@ class FeedConfirmer {
   };
   void Confirm(Consumer& c);
 
-  std::shared_ptr<grpc::Channel> channel_;
   std::atomic<bool> stop_{false};
   std::vector<std::unique_ptr<Consumer>> consumers_;
 };

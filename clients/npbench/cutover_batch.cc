@@ -12,7 +12,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "clients/client/caller.h"
 #include "clients/npbench/confirmer.h"
 #include "npd/v1/feed.grpc.pb.h"
 #include "npd/v1/porting.grpc.pb.h"
@@ -28,17 +27,16 @@ absl::Time TimeOf(const google::protobuf::Timestamp& t) {
 // approvals (setup) and the changes (feed) may arrive in either order.
 class BatchWatch {
  public:
-  BatchWatch(std::shared_ptr<grpc::Channel> channel, const NumberPool& pool)
-      : channel_(std::move(channel)) {
+  BatchWatch(ChannelPool& channels, const NumberPool& pool) {
     std::set<std::string> carriers;
     for (const auto& b : pool.blocks) carriers.insert(b.carrier);
     for (const auto& carrier : carriers) {
       consumers_.push_back(std::make_unique<Consumer>());
       consumers_.back()->carrier = carrier;
+      consumers_.back()->channel = channels.One(carrier, 0);
     }
     for (auto& c : consumers_) {
       Consumer* raw = c.get();
-      client::SetCaller(raw->context, raw->carrier);
       raw->reader = std::thread([this, raw] { Read(*raw); });
       raw->confirmer = std::thread([this, raw] { ConfirmLoop(*raw); });
     }
@@ -107,6 +105,7 @@ class BatchWatch {
  private:
   struct Consumer {
     std::string carrier;
+    std::shared_ptr<grpc::Channel> channel;  // the carrier's own
     grpc::ClientContext context;
     std::unordered_map<std::string, uint64_t> seen;   // port id -> feed sequence
     uint64_t head = 0;                                // highest sequence received
@@ -137,7 +136,7 @@ class BatchWatch {
   }
 
   void Read(Consumer& c) {
-    auto stub = npd::v1::RoutingFeedService::NewStub(channel_);
+    auto stub = npd::v1::RoutingFeedService::NewStub(c.channel);
     npd::v1::SubscribeRequest request;  // from the carrier's confirmed position
     auto stream = stub->Subscribe(&c.context, request);
     npd::v1::SubscribeResponse message;
@@ -158,7 +157,7 @@ class BatchWatch {
 
   // Confirms everything received as soon as the previous confirmation was answered.
   void ConfirmLoop(Consumer& c) {
-    auto stub = npd::v1::RoutingFeedService::NewStub(channel_);
+    auto stub = npd::v1::RoutingFeedService::NewStub(c.channel);
     for (;;) {
       uint64_t target;
       {
@@ -177,7 +176,6 @@ class BatchWatch {
     }
   }
 
-  std::shared_ptr<grpc::Channel> channel_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;
@@ -198,7 +196,6 @@ uint64_t CountCompleted(const std::shared_ptr<grpc::Channel>& channel,
   uint64_t completed = 0;
   for (;;) {
     grpc::ClientContext context;
-    client::SetCaller(context, "operator");
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
     npd::v1::ListPortsResponse response;
     if (!stub->ListPorts(&context, request, &response).ok()) break;
@@ -211,10 +208,10 @@ uint64_t CountCompleted(const std::shared_ptr<grpc::Channel>& channel,
 
 }  // namespace
 
-CutoverBatchReport RunCutoverBatch(const std::vector<std::shared_ptr<grpc::Channel>>& channels,
-                                   const NumberPool& pool, const CutoverBatchOptions& options) {
+CutoverBatchReport RunCutoverBatch(ChannelPool& channels, const NumberPool& pool,
+                                   const CutoverBatchOptions& options) {
   CutoverBatchReport report;
-  BatchWatch watch(channels.front(), pool);
+  BatchWatch watch(channels, pool);
   auto load = MakePortWorkload(
       channels, pool,
       PortOptions{.first_number = options.first_number,
@@ -242,7 +239,7 @@ CutoverBatchReport RunCutoverBatch(const std::vector<std::shared_ptr<grpc::Chann
     report.all_confirmed = batch.all_done - from;
   }
   report.changes_seen_min = batch.seen_min;
-  report.completed_ports = CountCompleted(channels.front(), batch.approved_ids);
+  report.completed_ports = CountCompleted(channels.One(kBenchOperator, 0), batch.approved_ids);
   return report;
 }
 

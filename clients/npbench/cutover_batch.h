@@ -50,8 +50,8 @@ struct CutoverBatchReport {
 };
 
 // Runs the batch against npd over `channels` as every carrier of `pool` and the operator.
-CutoverBatchReport RunCutoverBatch(const std::vector<std::shared_ptr<grpc::Channel>>& channels,
-                                   const NumberPool& pool, const CutoverBatchOptions& options);
+CutoverBatchReport RunCutoverBatch(ChannelPool& channels, const NumberPool& pool,
+                                   const CutoverBatchOptions& options);
 
 }  // namespace npd::bench
 

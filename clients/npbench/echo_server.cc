@@ -1,6 +1,6 @@
-// npd-echo: the bare gRPC server of the side-by-side (benchmarks.md): the same gRPC build and
-// callback API as npd, answering EchoService with no work at all. Its throughput is the ceiling npd
-// is measured against.
+// npd-echo: the bare gRPC server of the side-by-side (benchmarks.md): the same gRPC build, callback
+// API and transport as npd (mutual TLS with --tls-dir, as npd serves), answering EchoService with
+// no work at all. Its throughput is the ceiling npd is measured against.
 #include <csignal>
 #include <fstream>
 #include <iostream>
@@ -10,6 +10,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include "clients/client/identity.h"
 #include "npd/bench/v1/echo.grpc.pb.h"
 
 namespace {
@@ -33,14 +34,22 @@ int main(int argc, char** argv) {
   std::string port_file;
   app.add_option("--listen", listen, "address to listen on (port 0 picks one)");
   app.add_option("--port-file", port_file, "write the bound host:port here once serving");
+  std::string tls_dir;
+  app.add_option("--tls-dir", tls_dir,
+                 "serve mutual TLS as npd does: DIR/server.pem, DIR/server.key, client "
+                 "certificates verified against DIR/ca.pem (scripts/dev-pki); unset: plaintext");
   CLI11_PARSE(app, argc, argv);
+
+  std::shared_ptr<grpc::ServerCredentials> credentials =
+      tls_dir.empty() ? grpc::InsecureServerCredentials()
+                      : npd::client::MutualTlsServerCredentials(tls_dir, "server");
 
   boost::asio::io_context io;
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   EchoService service;
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(listen, credentials, &port);
   builder.RegisterService(&service);
   auto server = builder.BuildAndStart();
   if (!server || port == 0) {

@@ -38,9 +38,8 @@ double CpuSeconds(int pid) {
 }
 
 // --workload cutover-batch: prints the batch's figures; exit 0 when every port of it completed.
-int RunCutoverBatch(const std::vector<std::shared_ptr<grpc::Channel>>& chans,
-                    const std::string& plan_dir, int concurrency, uint64_t first_number,
-                    uint64_t ports, bool json) {
+int RunCutoverBatch(npd::bench::ChannelPool& chans, const std::string& plan_dir, int concurrency,
+                    uint64_t first_number, uint64_t ports, bool json) {
   auto pool = npd::bench::LoadNumberPool(plan_dir);
   if (pool.blocks.empty()) {
     std::cerr << "npbench: no numbers in " << plan_dir << "\n";
@@ -97,6 +96,7 @@ int RunCutoverBatch(const std::vector<std::shared_ptr<grpc::Channel>>& chans,
 int main(int argc, char** argv) {
   CLI::App app{"npbench: load generator for npd"};
   std::string server = "127.0.0.1:50051";
+  std::string tls_dir;
   std::string workload = "lookup";
   std::string plan_dir = "./data";
   int concurrency = 64, channels = 4, server_pid = 0;
@@ -105,6 +105,11 @@ int main(int argc, char** argv) {
   size_t payload = 64;
   bool json = false, confirm = false;
   app.add_option("--server", server, "host:port of npd (or npd-echo for --workload echo)");
+  app.add_option("--tls-dir", tls_dir,
+                 "directory with ca.pem and the client certificates of cmcc, cucc, ctcc and "
+                 "operator-oncall (scripts/dev-pki); unset: plaintext with header identities "
+                 "(npd's development mode)")
+      ->envname("NPD_TLS_DIR");
   app.add_option("--workload", workload, "echo | lookup | port | cutover-batch")
       ->check(CLI::IsMember({"echo", "lookup", "port", "cutover-batch"}));
   app.add_option("--concurrency", concurrency, "calls in flight (closed loop) or outstanding cap");
@@ -129,12 +134,7 @@ int main(int argc, char** argv) {
   app.add_flag("--json", json, "print one JSON object instead of a table");
   CLI11_PARSE(app, argc, argv);
 
-  std::vector<std::shared_ptr<grpc::Channel>> chans;
-  for (int i = 0; i < channels; ++i) {
-    grpc::ChannelArguments args;
-    args.SetInt("npbench.channel", i);  // distinct arguments: distinct connections
-    chans.push_back(grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(), args));
-  }
+  npd::bench::ChannelPool chans(server, tls_dir, channels);
   if (workload == "cutover-batch")
     return RunCutoverBatch(chans, plan_dir, concurrency, first_number, ports, json);
   std::unique_ptr<npd::bench::Workload> load;
@@ -152,7 +152,7 @@ int main(int argc, char** argv) {
           chans, pool,
           {.hot_fraction = hot, .msisdn_first = msisdn_first, .msisdn_count = msisdn_count});
     } else {
-      if (confirm) confirmer = std::make_unique<npd::bench::FeedConfirmer>(chans[0], pool);
+      if (confirm) confirmer = std::make_unique<npd::bench::FeedConfirmer>(chans, pool);
       load =
           npd::bench::MakePortWorkload(chans, pool, {.first_number = first_number, .ports = ports});
     }

@@ -2,11 +2,14 @@
 // benchmark (BENCHMARKS.md: "restart to serving with 10 million numbers"). Offline only: it opens
 // the RocksDB store itself, so npd must not be running on the data directory.
 //
-// Number i is first_msisdn + i (default 13700000000). Each gets a NumberRecord as a completed port would leave it:
-// served by a carrier other than its range holder (alternating between two), last port completed
-// 200 days ago. Nothing else is written: no port records, events or journal for them, so the store
-// is not replayable; it exists to measure what start-up and reads cost as the number table grows.
-// Writes are unsynced WriteBatches of --batch numbers; the store is closed (flushed) at the end.
+// Number i is first_msisdn + i (default 13700000000). Each gets a NumberRecord as a completed port
+// would leave it: served by a carrier other than its range holder (alternating between two), last
+// port completed 200 days ago. Nothing else is written: no port records, events or journal for
+// them, so the store is not replayable; it exists to measure what start-up and reads cost as the
+// number table grows. Writes are unsynced WriteBatches of --batch numbers; the store is closed
+// (flushed) at the end.
+#include <sys/stat.h>
+
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -40,6 +43,7 @@ int main(int argc, char** argv) {
   }
 
   const absl::Time start = absl::Now();
+  umask(077);  // a data directory for npd, which refuses one others may read
   auto store = npd::storage::OpenRocksStore(
       {.path = npd::storage::DatabaseDirOf(data_dir), .sync_writes = false});
   if (!store.ok()) {

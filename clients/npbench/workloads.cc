@@ -12,7 +12,6 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
-#include "clients/client/caller.h"
 #include "npd/bench/v1/echo.grpc.pb.h"
 #include "npd/v1/number.grpc.pb.h"
 #include "npd/v1/porting.grpc.pb.h"
@@ -49,9 +48,8 @@ struct Call {
 
 class EchoWorkload final : public Workload {
  public:
-  EchoWorkload(std::vector<std::shared_ptr<grpc::Channel>> channels, size_t payload_bytes)
-      : payload_(payload_bytes, 'x') {
-    for (auto& c : channels) stubs_.push_back(npd::bench::v1::EchoService::NewStub(c));
+  EchoWorkload(ChannelPool& channels, size_t payload_bytes) : payload_(payload_bytes, 'x') {
+    for (auto& c : channels.For("cmcc")) stubs_.push_back(npd::bench::v1::EchoService::NewStub(c));
   }
   bool Issue(int slot, std::function<void(const grpc::Status&)> done) override {
     auto* call = new Call<npd::bench::v1::EchoRequest, npd::bench::v1::EchoResponse>;
@@ -71,10 +69,9 @@ class EchoWorkload final : public Workload {
 
 class LookupWorkload final : public Workload {
  public:
-  LookupWorkload(std::vector<std::shared_ptr<grpc::Channel>> channels, NumberPool pool,
-                 LookupOptions options)
+  LookupWorkload(ChannelPool& channels, NumberPool pool, LookupOptions options)
       : pool_(std::move(pool)), options_(options) {
-    for (auto& c : channels) stubs_.push_back(npd::v1::NumberService::NewStub(c));
+    for (auto& c : channels.For("cmcc")) stubs_.push_back(npd::v1::NumberService::NewStub(c));
   }
   bool Issue(int slot, std::function<void(const grpc::Status&)> done) override {
     const uint64_t size = options_.msisdn_count > 0 ? options_.msisdn_count : pool_.size();
@@ -86,7 +83,6 @@ class LookupWorkload final : public Workload {
       index = rng_() % range;
     }
     auto* call = new Call<npd::v1::LookupRequest, npd::v1::LookupResponse>;
-    client::SetCaller(call->context, "cmcc");
     call->request.set_msisdn(options_.msisdn_count > 0 ? absl::StrCat(options_.msisdn_first + index)
                                                        : pool_.Number(index));
     stubs_[slot % stubs_.size()]->async()->Lookup(&call->context, &call->request, &call->response,
@@ -114,78 +110,87 @@ struct Lane {
 
 class PortWorkload final : public Workload {
  public:
-  PortWorkload(std::vector<std::shared_ptr<grpc::Channel>> channels, NumberPool pool,
-               PortOptions options)
+  PortWorkload(ChannelPool& channels, NumberPool pool, PortOptions options)
       : pool_(std::move(pool)),
         on_approved_(std::move(options.on_approved)),
         next_number_(options.first_number),
         end_number_(options.ports > 0 ? options.first_number + options.ports : UINT64_MAX) {
-    for (auto& c : channels) stubs_.push_back(npd::v1::PortingService::NewStub(c));
     holder_.set_id_type(npd::v1::ID_TYPE_RESIDENT);
     holder_.set_id_number("11010519491231002X");
     holder_.set_name("张三");
     for (const auto& b : pool_.blocks) carriers_[b.carrier] = true;
+    for (const auto& [carrier, unused] : carriers_) {
+      for (auto& c : channels.For(carrier)) {
+        stubs_[carrier].push_back(npd::v1::PortingService::NewStub(c));
+      }
+    }
   }
 
   bool Issue(int slot, std::function<void(const grpc::Status&)> done) override {
     Lane* lane = TakeLane();
     if (lane == nullptr) return false;
-    auto* stub = stubs_[slot % stubs_.size()].get();
+    // Each call goes over the channels of the carrier that makes it (its certificate).
+    const auto stub = [&](const std::string& carrier) {
+      const auto& stubs = stubs_.at(carrier);
+      return stubs[static_cast<size_t>(slot) % stubs.size()].get();
+    };
     const std::string request_id = absl::StrCat(run_id_, "-", request_counter_++);
     switch (lane->step) {
       case 0: {
         auto* call = new Call<npd::v1::IssueAuthCodeRequest, npd::v1::IssueAuthCodeResponse>;
-        client::SetCaller(call->context, lane->donor);
         call->request.set_request_id(request_id);
         call->request.set_msisdn(lane->msisdn);
         *call->request.mutable_holder() = holder_;
-        stub->async()->IssueAuthCode(&call->context, &call->request, &call->response,
-                                     [this, call, lane, done = std::move(done)](grpc::Status s) {
-                                       const bool ok = s.ok() && call->response.issued();
-                                       if (ok) lane->code = call->response.code();
-                                       delete call;
-                                       Advance(lane, ok);
-                                       done(s);
-                                     });
+        stub(lane->donor)
+            ->async()
+            ->IssueAuthCode(&call->context, &call->request, &call->response,
+                            [this, call, lane, done = std::move(done)](grpc::Status s) {
+                              const bool ok = s.ok() && call->response.issued();
+                              if (ok) lane->code = call->response.code();
+                              delete call;
+                              Advance(lane, ok);
+                              done(s);
+                            });
         break;
       }
       case 1: {
         auto* call = new Call<npd::v1::SubmitPortRequest, npd::v1::SubmitPortResponse>;
-        client::SetCaller(call->context, lane->recipient);
         call->request.set_request_id(request_id);
         call->request.set_msisdn(lane->msisdn);
         call->request.set_auth_code(lane->code);
         *call->request.mutable_applicant() = holder_;
         call->request.set_local_network(lane->local_network);
         call->request.set_channel(npd::v1::CHANNEL_ONLINE);
-        stub->async()->SubmitPort(&call->context, &call->request, &call->response,
-                                  [this, call, lane, done = std::move(done)](grpc::Status s) {
-                                    const bool ok = s.ok() && call->response.port().state() ==
-                                                                  npd::v1::PORT_STATE_PENDING_DONOR;
-                                    if (ok) lane->port_id = call->response.port().port_id();
-                                    delete call;
-                                    Advance(lane, ok);
-                                    done(s);
-                                  });
+        stub(lane->recipient)
+            ->async()
+            ->SubmitPort(&call->context, &call->request, &call->response,
+                         [this, call, lane, done = std::move(done)](grpc::Status s) {
+                           const bool ok = s.ok() && call->response.port().state() ==
+                                                         npd::v1::PORT_STATE_PENDING_DONOR;
+                           if (ok) lane->port_id = call->response.port().port_id();
+                           delete call;
+                           Advance(lane, ok);
+                           done(s);
+                         });
         break;
       }
       default: {
         auto* call = new Call<npd::v1::AnswerPortRequest, npd::v1::AnswerPortResponse>;
-        client::SetCaller(call->context, lane->donor);
         call->request.set_request_id(request_id);
         call->request.set_port_id(lane->port_id);
         call->request.set_approve(true);
-        stub->async()->AnswerPort(
-            &call->context, &call->request, &call->response,
-            [this, call, lane, done = std::move(done)](grpc::Status s) {
-              if (s.ok() && on_approved_ &&
-                  call->response.port().state() == npd::v1::PORT_STATE_SCHEDULED) {
-                on_approved_(call->response.port());
-              }
-              delete call;
-              Advance(lane, false);
-              done(s);
-            });
+        stub(lane->donor)
+            ->async()
+            ->AnswerPort(&call->context, &call->request, &call->response,
+                         [this, call, lane, done = std::move(done)](grpc::Status s) {
+                           if (s.ok() && on_approved_ &&
+                               call->response.port().state() == npd::v1::PORT_STATE_SCHEDULED) {
+                             on_approved_(call->response.port());
+                           }
+                           delete call;
+                           Advance(lane, false);
+                           done(s);
+                         });
         break;
       }
     }
@@ -243,7 +248,7 @@ class PortWorkload final : public Workload {
   const uint64_t end_number_;
   std::vector<std::unique_ptr<Lane>> lanes_;
   std::vector<Lane*> free_;
-  std::vector<std::unique_ptr<npd::v1::PortingService::Stub>> stubs_;
+  std::map<std::string, std::vector<std::unique_ptr<npd::v1::PortingService::Stub>>> stubs_;
 };
 
 }  // namespace
@@ -273,19 +278,18 @@ NumberPool LoadNumberPool(const std::string& plan_dir) {
   return pool;
 }
 
-std::unique_ptr<Workload> MakeEchoWorkload(std::vector<std::shared_ptr<grpc::Channel>> channels,
-                                           size_t payload_bytes) {
-  return std::make_unique<EchoWorkload>(std::move(channels), payload_bytes);
+std::unique_ptr<Workload> MakeEchoWorkload(ChannelPool& channels, size_t payload_bytes) {
+  return std::make_unique<EchoWorkload>(channels, payload_bytes);
 }
 
-std::unique_ptr<Workload> MakeLookupWorkload(std::vector<std::shared_ptr<grpc::Channel>> channels,
-                                             NumberPool pool, LookupOptions options) {
-  return std::make_unique<LookupWorkload>(std::move(channels), std::move(pool), options);
+std::unique_ptr<Workload> MakeLookupWorkload(ChannelPool& channels, NumberPool pool,
+                                             LookupOptions options) {
+  return std::make_unique<LookupWorkload>(channels, std::move(pool), options);
 }
 
-std::unique_ptr<Workload> MakePortWorkload(std::vector<std::shared_ptr<grpc::Channel>> channels,
-                                           NumberPool pool, PortOptions options) {
-  return std::make_unique<PortWorkload>(std::move(channels), std::move(pool), std::move(options));
+std::unique_ptr<Workload> MakePortWorkload(ChannelPool& channels, NumberPool pool,
+                                           PortOptions options) {
+  return std::make_unique<PortWorkload>(channels, std::move(pool), std::move(options));
 }
 
 }  // namespace npd::bench

@@ -10,6 +10,7 @@
 
 #include <grpcpp/channel.h>
 
+#include "clients/npbench/channel_pool.h"
 #include "clients/npbench/load.h"
 #include "npd/v1/porting.pb.h"
 
@@ -32,9 +33,8 @@ struct NumberPool {
 // holders).
 NumberPool LoadNumberPool(const std::string& plan_dir);
 
-// Round-robins calls over `channels`.
-std::unique_ptr<Workload> MakeEchoWorkload(std::vector<std::shared_ptr<grpc::Channel>> channels,
-                                           size_t payload_bytes);
+// Round-robins calls over the channels of carrier cmcc.
+std::unique_ptr<Workload> MakeEchoWorkload(ChannelPool& channels, size_t payload_bytes);
 struct LookupOptions {
   // > 0: that share of calls goes to 1% of the numbers (a hot spot). Default: 0 (uniform).
   double hot_fraction = 0;
@@ -44,8 +44,8 @@ struct LookupOptions {
   uint64_t msisdn_count = 0;
 };
 // Lookups as carrier cmcc.
-std::unique_ptr<Workload> MakeLookupWorkload(std::vector<std::shared_ptr<grpc::Channel>> channels,
-                                             NumberPool pool, LookupOptions options);
+std::unique_ptr<Workload> MakeLookupWorkload(ChannelPool& channels, NumberPool pool,
+                                             LookupOptions options);
 
 struct PortOptions {
   // Offset into the pool, so runs on one store do not collide. Default: 0.
@@ -58,8 +58,9 @@ struct PortOptions {
 // Each call is one durable transition of a port lifecycle on a distinct number: IssueAuthCode
 // (donor), SubmitPort (recipient), AnswerPort approve (donor); the cutover follows from npd's timer
 // and carriers confirm through ConfirmFeed (FeedConfirmer). A refused step starts a new number.
-std::unique_ptr<Workload> MakePortWorkload(std::vector<std::shared_ptr<grpc::Channel>> channels,
-                                           NumberPool pool, PortOptions options);
+// Each carrier calls over its own channels (its certificate).
+std::unique_ptr<Workload> MakePortWorkload(ChannelPool& channels, NumberPool pool,
+                                           PortOptions options);
 
 }  // namespace npd::bench
 

@@ -36,16 +36,25 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions& options) {
       ->capture_default_str()
       ->group(group);
   app.add_option("--as", options.role,
-                 "Role to act as: a carrier id (cmcc, cucc, ctcc, ...) or operator. Required")
+                 "Who to act as: a carrier id (cmcc, cucc, ctcc, ...), <carrier>-selfservice, "
+                 "operator, payment or billing-<carrier>. Required")
       ->envname("NPD_AS")
       ->type_name("ROLE")
       ->group(group);
   if (const char* user = std::getenv("USER"); user != nullptr) options.operator_name = user;
   app.add_option("--operator", options.operator_name,
-                 "With --as operator: the person acting, recorded with every change made. "
-                 "Default: $USER")
+                 "With --as operator: the person acting; npctl presents operator-NAME.pem and npd "
+                 "records the person with every change made. Default: $USER")
       ->envname("NPD_OPERATOR")
       ->type_name("NAME")
+      ->group(group);
+  app.add_option("--tls-dir", options.tls_dir,
+                 "Directory with ca.pem and client certificates: npctl presents DIR/<--as>.pem "
+                 "(DIR/operator-<--operator>.pem for the operator). scripts/dev-pki DIR makes a "
+                 "development set. Unset: plaintext with a header identity, accepted only by an "
+                 "npd in development mode")
+      ->envname("NPD_TLS_DIR")
+      ->type_name("DIR")
       ->group(group);
   app.add_flag("--json", options.json,
                "Print responses as protobuf JSON (proto field names), one document per line")

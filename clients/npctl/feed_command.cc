@@ -17,7 +17,6 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
-#include "clients/client/caller.h"
 #include "clients/client/human_text.h"
 #include "clients/client/json_text.h"
 #include "clients/client/request_id.h"
@@ -88,8 +87,7 @@ int FeedWatch::Run() {
   if (!status.ok()) return session_.Fail(status);
   stub_ = npd::v1::RoutingFeedService::NewStub(session_.channel());
 
-  // The stream runs until stopped: no deadline, only the caller role.
-  client::SetCaller(stream_context_, session_.role());
+  // The stream runs until stopped: no deadline.
   npd::v1::SubscribeRequest request;
   request.set_from_sequence(args_.from);
   std::unique_ptr<grpc::ClientReader<npd::v1::SubscribeResponse>> reader =

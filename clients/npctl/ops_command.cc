@@ -91,7 +91,8 @@ void AddCancel(CLI::App& ops, Session& session, Action& action) {
   CLI::App* cancel =
       ops.add_subcommand("cancel", "Cancel a live port before cutover, with a reason (operator)");
   cancel->add_option("PORT", args->port_id, "Port id, e.g. P000000000001")->required();
-  cancel->add_option("--reason", args->reason, "Why, kept in the history; at most 500 characters")
+  cancel
+      ->add_option("--reason", args->reason, "Why, kept in the history; at most 500 bytes (UTF-8)")
       ->required()
       ->type_name("TEXT");
   Explain(*cancel,

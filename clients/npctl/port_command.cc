@@ -193,7 +193,7 @@ void AddAnswer(CLI::App& port, Session& session, Action& action) {
   approve->excludes(reject);
   answer
       ->add_option("--note", args->note,
-                   "Text for the subscriber (required with R99);\nat most 500 characters")
+                   "Text for the subscriber (required with R99);\nat most 500 bytes (UTF-8)")
       ->type_name("TEXT");
   Explain(*answer,
           "As the donor: answer a PENDING_DONOR port with exactly one of --approve and --reject.\n"
@@ -212,7 +212,8 @@ void AddCancel(CLI::App& port, Session& session, Action& action) {
   auto args = std::make_shared<CancelArgs>();
   CLI::App* cancel = port.add_subcommand("cancel", "Cancel a port before cutover (recipient)");
   cancel->add_option("PORT", args->port_id, "Port id, e.g. P000000000001")->required();
-  cancel->add_option("--reason", args->reason, "Why, for the audit trail; at most 500 characters")
+  cancel
+      ->add_option("--reason", args->reason, "Why, for the audit trail; at most 500 bytes (UTF-8)")
       ->type_name("TEXT");
   Explain(*cancel,
           "As the recipient, before cutover (PENDING_DONOR or SCHEDULED): cancel the port on the\n"
@@ -226,14 +227,16 @@ void AddResend(CLI::App& port, Session& session, Action& action) {
   CLI::App* resend = port.add_subcommand(
       "resend", "Resend the routing change of a PARTIAL_FAILURE port (operator)");
   resend->add_option("PORT", args->port_id, "Port id, e.g. P000000000001")->required();
-  resend->add_option("--reason", args->reason, "Why, kept in the history; at most 500 characters")
+  resend
+      ->add_option("--reason", args->reason, "Why, kept in the history; at most 500 bytes (UTF-8)")
       ->required()
       ->type_name("TEXT");
-  Explain(*resend,
-          "As the operator: broadcast the routing change of a PARTIAL_FAILURE transaction again and\n"
-          "give the carriers still missing (see 'pending confirmations') another T_ack. Prints the\n"
-          "port, back in CUTOVER.\n"
-          "Example: npctl --as operator port resend P000000000042 --reason \"ctcc back online\"");
+  Explain(
+      *resend,
+      "As the operator: broadcast the routing change of a PARTIAL_FAILURE transaction again and\n"
+      "give the carriers still missing (see 'pending confirmations') another T_ack. Prints the\n"
+      "port, back in CUTOVER.\n"
+      "Example: npctl --as operator port resend P000000000042 --reason \"ctcc back online\"");
   resend->callback(
       [&session, &action, args] { action = [&session, args] { return Resend(session, *args); }; });
 }
@@ -248,7 +251,8 @@ void AddDisconnect(CLI::App& port, Session& session, Action& action) {
                    "When the route returns to the range holder (RFC 3339, e.g.\n"
                    "2026-12-01T00:00:00+08:00); default now; at most 180 days ahead")
       ->type_name("TIME");
-  disconnect->add_option("--note", args->note, "Why, for the audit trail; at most 500 characters")
+  disconnect
+      ->add_option("--note", args->note, "Why, for the audit trail; at most 500 bytes (UTF-8)")
       ->type_name("TEXT");
   Explain(
       *disconnect,

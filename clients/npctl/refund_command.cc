@@ -229,7 +229,7 @@ void AddRedrive(CLI::App& refund, Session& session, Action& action) {
   redrive->add_option("REFUND", args->refund_id, "Refund id, e.g. R000000000001")->required();
   redrive
       ->add_option("--reason,--note", args->note,
-                   "Why, kept in the history (required); at most 500 characters")
+                   "Why, kept in the history (required); at most 500 bytes (UTF-8)")
       ->required()
       ->type_name("TEXT");
   Explain(*redrive,

@@ -2,8 +2,8 @@
 
 #include <iostream>
 
-#include "clients/client/caller.h"
 #include "clients/client/channel.h"
+#include "clients/client/identity.h"
 #include "clients/client/json_text.h"
 #include "clients/client/request_id.h"
 #include "clients/client/status_names.h"
@@ -15,7 +15,18 @@ std::chrono::milliseconds Session::timeout() const {
 }
 
 std::shared_ptr<grpc::Channel> Session::channel() {
-  if (channel_ == nullptr) channel_ = client::CreateNpdChannel(options_.server);
+  if (channel_ == nullptr) {
+    if (options_.role == "operator" && options_.operator_name.empty()) {
+      throw UsageError(
+          "--as operator acts as a person: give --operator NAME (or set NPD_OPERATOR); npctl "
+          "presents operator-NAME.pem");
+    }
+    auto channel = client::CreateIdentityChannel(
+        options_.server, {.tls_dir = options_.tls_dir,
+                          .name = client::IdentityName(options_.role, options_.operator_name)});
+    if (!channel.ok()) throw UsageError(std::string(channel.status().message()));
+    channel_ = *std::move(channel);
+  }
   return channel_;
 }
 
@@ -28,10 +39,7 @@ grpc::Status Session::Connect() {
 }
 
 void Session::Prepare(grpc::ClientContext& context) const {
-  client::PrepareCall(context, options_.role, timeout());
-  if (options_.role == "operator" && !options_.operator_name.empty()) {
-    client::SetOperatorName(context, options_.operator_name);
-  }
+  client::PrepareCall(context, timeout());
 }
 
 grpc::Status Session::Unary(const std::function<grpc::Status(grpc::ClientContext*)>& call) {

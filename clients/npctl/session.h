@@ -29,11 +29,16 @@ inline constexpr int kExitDifferences = 3;
 struct GlobalOptions {
   // npd's address. Default: 127.0.0.1:50051, or $NPD_SERVER.
   std::string server = "127.0.0.1:50051";
-  // Role the calls are made as (carrier id or "operator"). Default: $NPD_AS. Required.
+  // Who the calls are made as: a carrier id, "<carrier>-selfservice", "operator", "payment",
+  // "billing-<carrier>". Default: $NPD_AS. Required.
   std::string role;
-  // The person acting as the operator, sent as x-npd-operator with operator calls. Default:
-  // $NPD_OPERATOR, else $USER.
+  // With role "operator": the person acting, i.e. which operator certificate is presented
+  // (operator-<person>.pem). Default: $NPD_OPERATOR, else $USER.
   std::string operator_name;
+  // Directory with ca.pem and the client certificates (<name>.pem, <name>.key), e.g. the one
+  // scripts/dev-pki makes. Default: $NPD_TLS_DIR. Unset: plaintext with the x-npd-caller header,
+  // which only an npd in development mode accepts.
+  std::string tls_dir;
   // Print responses as protobuf JSON, one document per line. Default: false.
   bool json = false;
   // Idempotency key for a mutating command. Default: a fresh random id, echoed to stderr.
@@ -66,14 +71,15 @@ class Session {
   bool json() const { return options_.json; }
   std::chrono::milliseconds timeout() const;
 
-  // The channel to npd, created on first use.
+  // The channel to npd as the chosen identity, created on first use. Throws UsageError when the
+  // identity's certificate files cannot be read.
   std::shared_ptr<grpc::Channel> channel();
 
   // Connects to npd within the timeout. UNAVAILABLE when it cannot (refused, unreachable, no
   // answer in time). Cheap once connected.
   grpc::Status Connect();
 
-  // Sets the caller role and the per-rpc deadline on `context`. Thread-safe.
+  // Sets the per-rpc deadline on `context` (the identity belongs to the channel). Thread-safe.
   void Prepare(grpc::ClientContext& context) const;
 
   // Connects, then runs one unary call on a prepared context. Returns the call's status.

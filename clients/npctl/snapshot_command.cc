@@ -7,7 +7,6 @@
 #include <memory>
 #include <string>
 
-#include "clients/client/caller.h"
 #include "clients/client/json_text.h"
 #include "clients/npctl/commands.h"
 #include "npd/v1/feed.grpc.pb.h"
@@ -37,7 +36,6 @@ grpc::Status Download(Session& session, std::ostream& out, uint64_t& feed_sequen
   if (!status.ok()) return status;
   auto stub = npd::v1::RoutingFeedService::NewStub(session.channel());
   grpc::ClientContext context;  // no deadline: a national snapshot takes as long as it takes
-  client::SetCaller(context, session.role());
   auto reader = stub->ExportSnapshot(&context, npd::v1::ExportSnapshotRequest());
   npd::v1::ExportSnapshotResponse message;
   bool header = false;

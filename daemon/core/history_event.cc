@@ -19,6 +19,7 @@ npd::v1::HistoryEvent ToHistoryEvent(const npd::store::v1::EventRecord& event) {
   out.set_refund_state_before(event.refund_state_before());
   out.set_refund_state_after(event.refund_state_after());
   out.set_detail(event.detail());
+  out.set_principal(event.principal());
   return out;
 }
 

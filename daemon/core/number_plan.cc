@@ -94,7 +94,7 @@ absl::StatusOr<NumberPlan> NumberPlan::Parse(std::string_view carriers_csv,
                                    "\" must be 1-16 lower-case letters and digits, starting with a "
                                    "letter"));
     }
-    if (id == "operator" || id == "npd") {
+    if (id == "operator" || id == "npd" || id == "payment" || id == "billing") {
       return CsvError(kCarriersDoc, row.line,
                       absl::StrCat("carrier id \"", id, "\" is reserved for a role"));
     }

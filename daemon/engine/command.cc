@@ -8,8 +8,8 @@
 
 namespace npd::engine {
 
-std::string IdempotencyKey(const std::string& caller, const std::string& request_id) {
-  return absl::StrCat(caller, "\n", request_id);
+std::string IdempotencyKey(const std::string& principal, const std::string& request_id) {
+  return absl::StrCat(principal, "\n", request_id);
 }
 
 std::string PayloadHash(const std::string& method, const google::protobuf::Message& request) {

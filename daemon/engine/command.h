@@ -56,18 +56,29 @@ class InternalCommand final : public Command {
   Done done_;
 };
 
-// The idempotency wrapper shared by every client request. Key: caller + request_id. Payload:
+// Who sent a client request, as the engine needs it (daemon/service derives it from the
+// authenticated principal).
+struct RequestCaller {
+  // What handlers check and events record: a carrier id, "operator" or "payment".
+  std::string actor;
+  // The person, when the actor is the operator; empty otherwise.
+  std::string operator_name;
+  // The full principal (its URI, e.g. "spiffe://npd/carrier/cucc/selfservice"): request ids are
+  // remembered per principal, and the journal and events record it.
+  std::string principal;
+};
+
+// The idempotency wrapper shared by every client request. Key: principal + request_id. Payload:
 // SHA-256 of the method name and the request's deterministic serialisation.
 // See daemon/engine/journal.h (declared here so RequestCommand can journal itself).
-npd::store::v1::JournalEntry RequestStep(std::string_view method, std::string_view caller,
-                                         std::string_view operator_name,
+npd::store::v1::JournalEntry RequestStep(std::string_view method, const RequestCaller& caller,
                                          const google::protobuf::Message& request,
                                          std::string_view request_id);
 
 absl::Status CheckOrReplay(Txn& txn, const std::string& key, const std::string& method,
                            const std::string& payload_hash, google::protobuf::Message& response,
                            bool& replayed);
-std::string IdempotencyKey(const std::string& caller, const std::string& request_id);
+std::string IdempotencyKey(const std::string& principal, const std::string& request_id);
 std::string PayloadHash(const std::string& method, const google::protobuf::Message& request);
 
 // A client request of type Req answered with Resp.
@@ -81,12 +92,10 @@ class RequestCommand final : public Command {
   using Redactor = void (*)(Resp&);
   using Done = std::function<void(absl::Status, Resp&&)>;
 
-  // `operator_name` is the person acting when `caller` is the operator (empty otherwise).
-  RequestCommand(std::string method, std::string caller, std::string operator_name, Req request,
-                 Handler handler, Redactor redactor, Done done)
+  RequestCommand(std::string method, RequestCaller caller, Req request, Handler handler,
+                 Redactor redactor, Done done)
       : method_(std::move(method)),
         caller_(std::move(caller)),
-        operator_name_(std::move(operator_name)),
         request_(std::move(request)),
         handler_(handler),
         redactor_(redactor),
@@ -94,15 +103,15 @@ class RequestCommand final : public Command {
 
   absl::Status Execute(Txn& txn, const EngineContext& ctx) override {
     response_.Clear();
-    const std::string key = IdempotencyKey(caller_, request_.request_id());
+    const std::string key = IdempotencyKey(caller_.principal, request_.request_id());
     const std::string hash = PayloadHash(method_, request_);
     bool replayed = false;
     if (absl::Status s = CheckOrReplay(txn, key, method_, hash, response_, replayed); !s.ok()) {
       return s;
     }
     if (replayed) return absl::OkStatus();
-    txn.SetStep(RequestStep(method_, caller_, operator_name_, request_, request_.request_id()));
-    if (absl::Status s = handler_(txn, ctx, caller_, request_, response_); !s.ok()) return s;
+    txn.SetStep(RequestStep(method_, caller_, request_, request_.request_id()));
+    if (absl::Status s = handler_(txn, ctx, caller_.actor, request_, response_); !s.ok()) return s;
     Resp kept = response_;
     if (redactor_ != nullptr) redactor_(kept);
     npd::store::v1::IdempotencyRecord record;
@@ -118,8 +127,7 @@ class RequestCommand final : public Command {
 
  private:
   std::string method_;
-  std::string caller_;
-  std::string operator_name_;
+  RequestCaller caller_;
   Req request_;
   Handler handler_;
   Redactor redactor_;

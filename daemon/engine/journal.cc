@@ -110,20 +110,20 @@ void RedactForJournal(google::protobuf::Message& request) {
   }
 }
 
-JournalEntry RequestStep(std::string_view method, std::string_view caller,
-                         std::string_view operator_name, const google::protobuf::Message& request,
-                         std::string_view request_id) {
+JournalEntry RequestStep(std::string_view method, const RequestCaller& caller,
+                         const google::protobuf::Message& request, std::string_view request_id) {
   JournalEntry entry;
   entry.set_command(CommandName(method));
-  entry.set_actor(std::string(caller));
-  entry.set_operator_name(std::string(operator_name));
+  entry.set_actor(caller.actor);
+  entry.set_operator_name(caller.operator_name);
+  entry.set_principal(caller.principal);
   entry.set_request_id(std::string(request_id));
   std::unique_ptr<google::protobuf::Message> kept(request.New());
   kept->CopyFrom(request);
   RedactForJournal(*kept);
   auto* input = entry.mutable_request();
   input->set_method(std::string(method));
-  input->set_caller(std::string(caller));
+  input->set_caller(caller.actor);
   input->set_request(kept->SerializeAsString());
   return entry;
 }

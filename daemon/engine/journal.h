@@ -23,9 +23,8 @@ std::string CommandName(std::string_view method);
 // "auth_code": what a request may carry that the journal must not keep.
 void RedactForJournal(google::protobuf::Message& request);
 
-// A client request as `caller` (and, for the operator, the person).
-npd::store::v1::JournalEntry RequestStep(std::string_view method, std::string_view caller,
-                                         std::string_view operator_name,
+// A client request as `caller` (its actor, the person for the operator, and its principal).
+npd::store::v1::JournalEntry RequestStep(std::string_view method, const RequestCaller& caller,
                                          const google::protobuf::Message& request,
                                          std::string_view request_id);
 // A due timer; command "timer:<KIND>".

@@ -238,8 +238,9 @@ void Txn::AppendEvent(std::string_view msisdn, std::string_view port_id,
   e.set_refund_state_after(event.refund_after);
   if (step_.has_value()) {
     e.set_command(step_->command());
-    if (!step_->operator_name().empty() && actor == step_->actor()) {
+    if (actor == step_->actor()) {
       e.set_operator_name(step_->operator_name());
+      e.set_principal(step_->principal());
     }
   }
 }

@@ -6,6 +6,8 @@
 #include <grpcpp/client_context.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
+#include <grpcpp/security/tls_certificate_provider.h>
+#include <grpcpp/security/tls_credentials_options.h>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -70,8 +72,29 @@ std::string MaskedMsisdn(const std::string& msisdn) {
 
 }  // namespace
 
+namespace {
+
+// Mutual TLS with npd's own certificate, the outside system's certificate checked against the
+// configured CA and the address it is called at; plaintext only without any TLS files.
+std::shared_ptr<grpc::ChannelCredentials> OutsideCredentials(const OutsideAddresses& addresses) {
+  if (addresses.tls_ca.empty() && addresses.tls_cert.empty()) {
+    return grpc::InsecureChannelCredentials();
+  }
+  grpc::experimental::TlsChannelCredentialsOptions options;
+  options.set_certificate_provider(
+      std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
+          addresses.tls_key, addresses.tls_cert, addresses.tls_ca,
+          static_cast<unsigned>(absl::ToInt64Seconds(addresses.tls_refresh_interval))));
+  options.watch_root_certs();
+  options.watch_identity_key_cert_pairs();
+  options.set_verify_server_certs(true);
+  return grpc::experimental::TlsCredentials(options);
+}
+
+}  // namespace
+
 GrpcOutsideSystems::GrpcOutsideSystems(OutsideAddresses addresses)
-    : addresses_(std::move(addresses)) {}
+    : addresses_(std::move(addresses)), credentials_(OutsideCredentials(addresses_)) {}
 
 GrpcOutsideSystems::~GrpcOutsideSystems() { Drain(); }
 
@@ -96,7 +119,7 @@ std::shared_ptr<grpc::Channel> GrpcOutsideSystems::ChannelTo(const std::string& 
   std::lock_guard lock(mu_);
   auto& channel = channels_[address];
   if (channel == nullptr) {
-    channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+    channel = grpc::CreateChannel(address, credentials_);
   }
   return channel;
 }

@@ -11,6 +11,7 @@
 #include <string>
 
 #include <grpcpp/channel.h>
+#include <grpcpp/security/credentials.h>
 
 #include "absl/time/time.h"
 #include "daemon/outbox/outside_systems.h"
@@ -26,6 +27,14 @@ struct OutsideAddresses {
   std::string sms;
   // Deadline of every call. Default: 5 s.
   absl::Duration call_timeout = absl::Seconds(5);
+  // TLS toward the outside systems (PEM files): the CA their certificates must chain to, and the
+  // certificate and key npd presents as a client. All empty: plaintext (the development mode
+  // only, on loopback; daemon/config.cc enforces that).
+  std::string tls_ca;
+  std::string tls_cert;
+  std::string tls_key;
+  // How often those files are read again (rotation without a restart).
+  absl::Duration tls_refresh_interval = absl::Seconds(60);
 };
 
 class GrpcOutsideSystems final : public OutsideSystems {
@@ -46,6 +55,7 @@ class GrpcOutsideSystems final : public OutsideSystems {
   Done Track(Done done);
 
   const OutsideAddresses addresses_;
+  const std::shared_ptr<grpc::ChannelCredentials> credentials_;
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<grpc::Channel>> channels_;  // guarded by mu_
   int outstanding_ = 0;                                             // guarded by mu_

@@ -9,7 +9,6 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "daemon/service/caller.h"
 #include "daemon/service/status.h"
 #include "spdlog/spdlog.h"
 #include "storage/rocks_store.h"
@@ -53,21 +52,18 @@ grpc::ServerUnaryReactor* AdminService::Checkpoint(grpc::CallbackServerContext* 
                                                    const npd::v1::CheckpointRequest* request,
                                                    npd::v1::CheckpointResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  absl::Status checked = [&]() -> absl::Status {
-    auto caller = AuthenticateCaller(*context, plan_);
-    if (!caller.ok()) return caller.status();
-    if (*caller != kOperatorRole) {
-      return absl::PermissionDeniedError("only the operator may checkpoint npd");
-    }
-    return ValidateCheckpointDirectory(request->directory());
-  }();
+  auto admitted = gatekeeper_.Admit(*context, "/npd.v1.AdminService/Checkpoint", *request);
+  absl::Status checked =
+      admitted.ok() ? ValidateCheckpointDirectory(request->directory()) : admitted.status();
   if (!checked.ok()) {
     reactor->Finish(ToGrpcStatus(checked));
     return reactor;
   }
   FinishOnWorker(
       worker_, reactor,
-      [this, request, response] { return WriteCheckpoint(request->directory(), *response); },
+      [this, request, response, slot = std::move(admitted->slot)] {
+        return WriteCheckpoint(request->directory(), *response);
+      },
       absl::StrCat(kMaxQueuedCheckpoints, " checkpoints"));
   return reactor;
 }

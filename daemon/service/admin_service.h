@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "daemon/core/number_plan.h"
+#include "daemon/service/gatekeeper.h"
 #include "daemon/service/long_call_worker.h"
 #include "npd/v1/admin.grpc.pb.h"
 #include "storage/store.h"
@@ -25,11 +26,10 @@ absl::Status ValidateCheckpointDirectory(const std::string& directory);
 class AdminService final : public npd::v1::AdminService::CallbackService {
  public:
   // `identity_secret_file` is the file npd read its identity secret from, copied into every
-  // checkpoint; empty when the secret comes from the configuration. `plan` and `store` must
-  // outlive the service.
-  AdminService(const core::NumberPlan& plan, storage::Store& store,
-               std::string identity_secret_file)
-      : plan_(plan),
+  // checkpoint; empty when the secret comes from the configuration. `gatekeeper` and `store`
+  // must outlive the service.
+  AdminService(Gatekeeper& gatekeeper, storage::Store& store, std::string identity_secret_file)
+      : gatekeeper_(gatekeeper),
         store_(store),
         identity_secret_file_(std::move(identity_secret_file)),
         worker_(kMaxQueuedCheckpoints) {}
@@ -43,7 +43,7 @@ class AdminService final : public npd::v1::AdminService::CallbackService {
   // removes the directory again. Runs on the worker.
   absl::Status WriteCheckpoint(const std::string& directory, npd::v1::CheckpointResponse& response);
 
-  const core::NumberPlan& plan_;
+  Gatekeeper& gatekeeper_;
   storage::Store& store_;
   const std::string identity_secret_file_;
   LongCallWorker worker_;  // last: joined first, while the members above still exist

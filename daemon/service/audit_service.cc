@@ -8,9 +8,9 @@
 #include "absl/strings/str_cat.h"
 #include "daemon/core/routing_digest.h"
 #include "daemon/core/string_view_compat.h"
-#include "daemon/service/caller.h"
 #include "daemon/service/routing_entries.h"
 #include "daemon/service/status.h"
+#include "daemon/service/unary.h"
 
 namespace npd::service {
 namespace {
@@ -30,18 +30,6 @@ absl::StatusOr<std::vector<npd::v1::RoutingEntry>> EntriesUnder(storage::StoreSn
     if (step->done) return entries;
     after = std::move(step->last_msisdn);
   }
-}
-
-// Runs `body` and finishes the default reactor with its status.
-template <typename Body>
-grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* context, const core::NumberPlan& plan,
-                                 Body body) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus([&]() -> absl::Status {
-    if (auto caller = AuthenticateCaller(*context, plan); !caller.ok()) return caller.status();
-    return body();
-  }()));
-  return reactor;
 }
 
 }  // namespace
@@ -103,13 +91,15 @@ absl::Status Validate(const npd::v1::DiffBlockRequest& request) {
 grpc::ServerUnaryReactor* AuditService::CompareBlocks(grpc::CallbackServerContext* context,
                                                       const npd::v1::CompareBlocksRequest* request,
                                                       npd::v1::CompareBlocksResponse* response) {
-  return Answer(context, plan_, [&] { return Compare(*request, *response); });
+  return RunRead(gatekeeper_, context, *request, "/npd.v1.AuditService/CompareBlocks",
+                 [&](const Principal&) { return Compare(*request, *response); });
 }
 
 grpc::ServerUnaryReactor* AuditService::DiffBlock(grpc::CallbackServerContext* context,
                                                   const npd::v1::DiffBlockRequest* request,
                                                   npd::v1::DiffBlockResponse* response) {
-  return Answer(context, plan_, [&] { return Diff(*request, *response); });
+  return RunRead(gatekeeper_, context, *request, "/npd.v1.AuditService/DiffBlock",
+                 [&](const Principal&) { return Diff(*request, *response); });
 }
 
 absl::Status AuditService::Compare(const npd::v1::CompareBlocksRequest& request,

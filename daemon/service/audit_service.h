@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "daemon/core/number_plan.h"
+#include "daemon/service/gatekeeper.h"
 #include "npd/v1/audit.grpc.pb.h"
 #include "storage/store.h"
 
@@ -23,8 +24,9 @@ absl::Status Validate(const npd::v1::DiffBlockRequest& request);
 
 class AuditService final : public npd::v1::AuditService::CallbackService {
  public:
-  // `plan` and `store` must outlive the service.
-  AuditService(const core::NumberPlan& plan, storage::Store& store) : plan_(plan), store_(store) {}
+  // `plan`, `gatekeeper` and `store` must outlive the service.
+  AuditService(const core::NumberPlan& plan, Gatekeeper& gatekeeper, storage::Store& store)
+      : plan_(plan), gatekeeper_(gatekeeper), store_(store) {}
 
   grpc::ServerUnaryReactor* CompareBlocks(grpc::CallbackServerContext* context,
                                           const npd::v1::CompareBlocksRequest* request,
@@ -39,6 +41,7 @@ class AuditService final : public npd::v1::AuditService::CallbackService {
   absl::Status Diff(const npd::v1::DiffBlockRequest& request, npd::v1::DiffBlockResponse& response);
 
   const core::NumberPlan& plan_;
+  Gatekeeper& gatekeeper_;
   storage::Store& store_;
 };
 

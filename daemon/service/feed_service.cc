@@ -4,8 +4,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "daemon/core/port_machine.h"
 #include "daemon/engine/handlers.h"
-#include "daemon/service/caller.h"
 #include "daemon/service/feed_stream.h"
 #include "daemon/service/snapshot_stream.h"
 #include "daemon/service/status.h"
@@ -85,14 +85,17 @@ void FeedHub::HeartbeatLoop() {
 
 grpc::ServerWriteReactor<npd::v1::SubscribeResponse>* FeedService::Subscribe(
     grpc::CallbackServerContext* context, const npd::v1::SubscribeRequest* request) {
-  auto caller = AuthenticateCaller(*context, *engine_.context().plan);
-  if (!caller.ok()) return new RefusedStream<>(ToGrpcStatus(caller.status()));
+  auto admitted = gatekeeper_.Admit(*context, "/npd.v1.RoutingFeedService/Subscribe", *request);
+  if (!admitted.ok()) return new RefusedStream<>(ToGrpcStatus(admitted.status()));
   if (hub_.draining()) {
     return new RefusedStream<>(grpc::Status(grpc::StatusCode::UNAVAILABLE, "npd is shutting down"));
   }
+  const std::string caller = admitted->principal.Actor();
   const uint64_t head = engine_.FeedHead();
   uint64_t from = request->from_sequence();
-  if (from == 0) from = *caller == kOperatorRole ? 1 : engine_.ConfirmedPosition(*caller) + 1;
+  if (from == 0) {
+    from = caller == core::kOperatorActor ? 1 : engine_.ConfirmedPosition(caller) + 1;
+  }
   if (from > head + 1) {
     return new RefusedStream<>(ToGrpcStatus(absl::InvalidArgumentError(
         absl::StrCat("from_sequence ", from, " is beyond the feed head ", head, " + 1"))));
@@ -100,7 +103,8 @@ grpc::ServerWriteReactor<npd::v1::SubscribeResponse>* FeedService::Subscribe(
   if (const uint64_t first = engine_.FirstRetainedSequence(); from < first) {
     return new RefusedStream<>(ToGrpcStatus(FeedHistoryPruned(from, first)));
   }
-  auto* stream = new FeedStream(store_, hub_, engine_, *caller, from, head);
+  auto* stream =
+      new FeedStream(store_, hub_, engine_, caller, from, head, std::move(admitted->slot));
   stream->Begin();
   return stream;
 }
@@ -108,21 +112,24 @@ grpc::ServerWriteReactor<npd::v1::SubscribeResponse>* FeedService::Subscribe(
 grpc::ServerUnaryReactor* FeedService::Confirm(grpc::CallbackServerContext* context,
                                                const npd::v1::ConfirmRequest* request,
                                                npd::v1::ConfirmResponse* response) {
-  return RunMutation(engine_, context, *request, response, kConfirm, Validate(*request),
-                     &engine::HandleConfirm);
+  return RunMutation(
+      engine_, gatekeeper_, context, *request, response, kConfirm,
+      [&] { return Validate(*request); }, &engine::HandleConfirm);
 }
 
 grpc::ServerWriteReactor<npd::v1::ExportSnapshotResponse>* FeedService::ExportSnapshot(
-    grpc::CallbackServerContext* context, const npd::v1::ExportSnapshotRequest* /*request*/) {
+    grpc::CallbackServerContext* context, const npd::v1::ExportSnapshotRequest* request) {
   using Refused = RefusedStream<npd::v1::ExportSnapshotResponse>;
-  auto caller = AuthenticateCaller(*context, *engine_.context().plan);
-  if (!caller.ok()) return new Refused(ToGrpcStatus(caller.status()));
+  auto admitted =
+      gatekeeper_.Admit(*context, "/npd.v1.RoutingFeedService/ExportSnapshot", *request);
+  if (!admitted.ok()) return new Refused(ToGrpcStatus(admitted.status()));
   if (hub_.draining()) {
     return new Refused(grpc::Status(grpc::StatusCode::UNAVAILABLE, "npd is shutting down"));
   }
   auto snapshot = store_.Snapshot();
   if (!snapshot.ok()) return new Refused(ToGrpcStatus(snapshot.status()));
-  auto* stream = new SnapshotStream(*std::move(snapshot), *engine_.context().plan);
+  auto* stream =
+      new SnapshotStream(*std::move(snapshot), *engine_.context().plan, std::move(admitted->slot));
   stream->Begin();
   return stream;
 }

@@ -17,6 +17,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "daemon/engine/engine.h"
+#include "daemon/service/gatekeeper.h"
 #include "npd/v1/feed.grpc.pb.h"
 #include "storage/store.h"
 
@@ -60,8 +61,8 @@ class FeedHub {
 class FeedService final : public npd::v1::RoutingFeedService::CallbackService {
  public:
   // Everything must outlive the service.
-  FeedService(engine::Engine& engine, storage::Store& store, FeedHub& hub)
-      : engine_(engine), store_(store), hub_(hub) {}
+  FeedService(engine::Engine& engine, Gatekeeper& gatekeeper, storage::Store& store, FeedHub& hub)
+      : engine_(engine), gatekeeper_(gatekeeper), store_(store), hub_(hub) {}
 
   grpc::ServerWriteReactor<npd::v1::SubscribeResponse>* Subscribe(
       grpc::CallbackServerContext* context, const npd::v1::SubscribeRequest* request) override;
@@ -70,11 +71,11 @@ class FeedService final : public npd::v1::RoutingFeedService::CallbackService {
                                     npd::v1::ConfirmResponse* response) override;
   // A SnapshotStream over one StoreSnapshot (snapshot_stream.h).
   grpc::ServerWriteReactor<npd::v1::ExportSnapshotResponse>* ExportSnapshot(
-      grpc::CallbackServerContext* context,
-      const npd::v1::ExportSnapshotRequest* request) override;
+      grpc::CallbackServerContext* context, const npd::v1::ExportSnapshotRequest* request) override;
 
  private:
   engine::Engine& engine_;
+  Gatekeeper& gatekeeper_;
   storage::Store& store_;
   FeedHub& hub_;
 };

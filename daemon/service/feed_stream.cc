@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "daemon/core/port_machine.h"
 #include "daemon/core/time_convert.h"
-#include "daemon/service/caller.h"
 #include "daemon/service/status.h"
 #include "spdlog/spdlog.h"
 
@@ -14,11 +14,13 @@ constexpr size_t kReadChunk = 256;  // changes read from the store at a time
 }  // namespace
 
 FeedStream::FeedStream(storage::Store& store, FeedHub& hub, const engine::Engine& engine,
-                       std::string caller, uint64_t next, uint64_t head)
+                       std::string caller, uint64_t next, uint64_t head,
+                       std::shared_ptr<CallerLimits::Slot> slot)
     : store_(store),
       hub_(hub),
       engine_(engine),
       caller_(std::move(caller)),
+      slot_(std::move(slot)),
       next_(next),
       head_(head) {}
 
@@ -43,7 +45,8 @@ void FeedStream::HeartbeatIfIdle(uint64_t head, absl::Duration idle) {
   beat.set_head_sequence(head_);
   *beat.mutable_sent_at() = core::ToProto(absl::Now());
   beat.set_delivered_sequence(next_ - 1);
-  beat.set_confirmed_sequence(caller_ == kOperatorRole ? 0 : engine_.ConfirmedPosition(caller_));
+  beat.set_confirmed_sequence(caller_ == core::kOperatorActor ? 0
+                                                              : engine_.ConfirmedPosition(caller_));
   beat.set_first_retained_sequence(engine_.FirstRetainedSequence());
   Pump();
 }

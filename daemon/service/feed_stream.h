@@ -4,12 +4,14 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <string>
 
 #include <grpcpp/support/server_callback.h>
 
 #include "absl/time/time.h"
+#include "daemon/service/caller_limits.h"
 #include "daemon/service/feed_service.h"
 #include "npd/v1/feed.pb.h"
 #include "storage/store.h"
@@ -20,8 +22,9 @@ class FeedStream final : public grpc::ServerWriteReactor<npd::v1::SubscribeRespo
  public:
   // Streams changes from `next` on to `caller` (a carrier or the operator); `head` is the
   // committed head when the stream opens. `engine` supplies the positions heartbeats report.
+  // `slot` is the caller's stream slot (gatekeeper.h), released when the stream is done.
   FeedStream(storage::Store& store, FeedHub& hub, const engine::Engine& engine, std::string caller,
-             uint64_t next, uint64_t head);
+             uint64_t next, uint64_t head, std::shared_ptr<CallerLimits::Slot> slot);
 
   // Registers with the hub and starts writing. Call once, right after construction.
   void Begin();
@@ -45,6 +48,7 @@ class FeedStream final : public grpc::ServerWriteReactor<npd::v1::SubscribeRespo
   FeedHub& hub_;
   const engine::Engine& engine_;
   const std::string caller_;
+  const std::shared_ptr<CallerLimits::Slot> slot_;
   std::mutex mu_;
   uint64_t next_;  // next sequence to read from the store
   uint64_t head_;  // highest committed sequence known

@@ -5,8 +5,9 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "daemon/service/caller.h"
+#include "daemon/core/port_machine.h"
 #include "daemon/service/status.h"
+#include "daemon/service/unary.h"
 #include "daemon/service/validation.h"
 
 namespace npd::service {
@@ -43,7 +44,7 @@ class Visibility {
       : store_(store), caller_(std::move(caller)) {}
 
   absl::StatusOr<bool> MaySee(const EventRecord& event) {
-    if (caller_ == kOperatorRole || event.actor() == caller_) return true;
+    if (caller_ == core::kOperatorActor || event.actor() == caller_) return true;
     if (!event.refund_id().empty()) return RefundsCase(event.refund_id());
     if (!event.port_id().empty()) return PartyToPort(event.port_id());
     return false;  // an event of the number alone (a code) is its actor's
@@ -51,11 +52,12 @@ class Visibility {
 
   // Whether the caller is the donor or recipient of `port`.
   bool PartyTo(const npd::v1::Port& port) const {
-    return caller_ == kOperatorRole || port.donor() == caller_ || port.recipient() == caller_;
+    return caller_ == core::kOperatorActor || port.donor() == caller_ ||
+           port.recipient() == caller_;
   }
   // Whether the caller refunds (is the donor of) `refund`.
   bool Refunds(const npd::v1::Refund& refund) const {
-    return caller_ == kOperatorRole || refund.donor() == caller_;
+    return caller_ == core::kOperatorActor || refund.donor() == caller_;
   }
 
  private:
@@ -153,19 +155,18 @@ absl::Status FillPage(storage::Store& store, const Subject& subject, Visibility&
 grpc::ServerUnaryReactor* HistoryService::GetHistory(grpc::CallbackServerContext* context,
                                                      const npd::v1::GetHistoryRequest* request,
                                                      npd::v1::GetHistoryResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus([&]() -> absl::Status {
-    auto caller = AuthenticateCaller(*context, plan_);
-    if (!caller.ok()) return caller.status();
-    if (auto s = Validate(*request); !s.ok()) return s;
-    Visibility visibility(store_, *caller);
-    auto subject = ResolveSubject(store_, *request, visibility);
-    if (!subject.ok()) return subject.status();
-    response->set_msisdn(subject->msisdn);
-    const int page_size = request->page_size() == 0 ? kDefaultPageSize : request->page_size();
-    return FillPage(store_, *subject, visibility, request->after_sequence(), page_size, *response);
-  }()));
-  return reactor;
+  return RunRead(gatekeeper_, context, *request, "/npd.v1.HistoryService/GetHistory",
+                 [&](const Principal& caller) -> absl::Status {
+                   if (auto s = Validate(*request); !s.ok()) return s;
+                   Visibility visibility(store_, caller.Actor());
+                   auto subject = ResolveSubject(store_, *request, visibility);
+                   if (!subject.ok()) return subject.status();
+                   response->set_msisdn(subject->msisdn);
+                   const int page_size =
+                       request->page_size() == 0 ? kDefaultPageSize : request->page_size();
+                   return FillPage(store_, *subject, visibility, request->after_sequence(),
+                                   page_size, *response);
+                 });
 }
 
 }  // namespace npd::service

@@ -4,7 +4,7 @@
 #define NPD_DAEMON_SERVICE_HISTORY_SERVICE_H_
 
 #include "daemon/core/history_event.h"
-#include "daemon/core/number_plan.h"
+#include "daemon/service/gatekeeper.h"
 #include "npd/store/v1/records.pb.h"
 #include "npd/v1/history.grpc.pb.h"
 #include "storage/store.h"
@@ -15,9 +15,9 @@ using core::ToHistoryEvent;  // the API form of a stored event
 
 class HistoryService final : public npd::v1::HistoryService::CallbackService {
  public:
-  // `plan` and `store` must outlive the service.
-  HistoryService(const core::NumberPlan& plan, storage::Store& store)
-      : plan_(plan), store_(store) {}
+  // `gatekeeper` and `store` must outlive the service.
+  HistoryService(Gatekeeper& gatekeeper, storage::Store& store)
+      : gatekeeper_(gatekeeper), store_(store) {}
 
   // Reads on the reactor thread: one page scans at most kMaxScannedEvents of the number's events
   // (history_service.cc), in store reads of a bounded size.
@@ -26,7 +26,7 @@ class HistoryService final : public npd::v1::HistoryService::CallbackService {
                                        npd::v1::GetHistoryResponse* response) override;
 
  private:
-  const core::NumberPlan& plan_;
+  Gatekeeper& gatekeeper_;
   storage::Store& store_;
 };
 

@@ -1,8 +1,8 @@
 #include "daemon/service/number_service.h"
 
 #include "absl/strings/str_cat.h"
-#include "daemon/service/caller.h"
 #include "daemon/service/status.h"
+#include "daemon/service/unary.h"
 #include "daemon/service/validation.h"
 
 namespace npd::service {
@@ -39,42 +39,38 @@ absl::StatusOr<npd::v1::NumberInfo> DescribeNumber(const core::NumberPlan& plan,
 grpc::ServerUnaryReactor* NumberService::Lookup(grpc::CallbackServerContext* context,
                                                 const npd::v1::LookupRequest* request,
                                                 npd::v1::LookupResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus([&]() -> absl::Status {
-    if (auto caller = AuthenticateCaller(*context, plan_); !caller.ok()) return caller.status();
-    auto info = DescribeNumber(plan_, store_, request->msisdn());
-    if (!info.ok()) return info.status();
-    *response->mutable_number() = *std::move(info);
-    return absl::OkStatus();
-  }()));
-  return reactor;
+  return RunRead(gatekeeper_, context, *request, "/npd.v1.NumberService/Lookup",
+                 [&](const Principal&) -> absl::Status {
+                   auto info = DescribeNumber(plan_, store_, request->msisdn());
+                   if (!info.ok()) return info.status();
+                   *response->mutable_number() = *std::move(info);
+                   return absl::OkStatus();
+                 });
 }
 
 grpc::ServerUnaryReactor* NumberService::BatchLookup(grpc::CallbackServerContext* context,
                                                      const npd::v1::BatchLookupRequest* request,
                                                      npd::v1::BatchLookupResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus([&]() -> absl::Status {
-    if (auto caller = AuthenticateCaller(*context, plan_); !caller.ok()) return caller.status();
-    if (request->msisdns_size() == 0 || request->msisdns_size() > kMaxBatchLookup) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("msisdns must hold 1-", kMaxBatchLookup, " numbers"));
-    }
-    for (const auto& msisdn : request->msisdns()) {
-      auto* result = response->add_results();
-      result->set_msisdn(msisdn);
-      auto info = DescribeNumber(plan_, store_, msisdn);
-      if (info.ok()) {
-        *result->mutable_number() = *std::move(info);
-      } else if (absl::IsInvalidArgument(info.status())) {
-        result->set_error(std::string(info.status().message()));
-      } else {
-        return info.status();
-      }
-    }
-    return absl::OkStatus();
-  }()));
-  return reactor;
+  return RunRead(gatekeeper_, context, *request, "/npd.v1.NumberService/BatchLookup",
+                 [&](const Principal&) -> absl::Status {
+                   if (request->msisdns_size() == 0 || request->msisdns_size() > kMaxBatchLookup) {
+                     return absl::InvalidArgumentError(
+                         absl::StrCat("msisdns must hold 1-", kMaxBatchLookup, " numbers"));
+                   }
+                   for (const auto& msisdn : request->msisdns()) {
+                     auto* result = response->add_results();
+                     result->set_msisdn(msisdn);
+                     auto info = DescribeNumber(plan_, store_, msisdn);
+                     if (info.ok()) {
+                       *result->mutable_number() = *std::move(info);
+                     } else if (absl::IsInvalidArgument(info.status())) {
+                       result->set_error(std::string(info.status().message()));
+                     } else {
+                       return info.status();
+                     }
+                   }
+                   return absl::OkStatus();
+                 });
 }
 
 }  // namespace npd::service

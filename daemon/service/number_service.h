@@ -4,6 +4,7 @@
 
 #include "absl/status/statusor.h"
 #include "daemon/core/number_plan.h"
+#include "daemon/service/gatekeeper.h"
 #include "npd/v1/number.grpc.pb.h"
 #include "storage/store.h"
 
@@ -17,7 +18,8 @@ absl::StatusOr<npd::v1::NumberInfo> DescribeNumber(const core::NumberPlan& plan,
 class NumberService final : public npd::v1::NumberService::CallbackService {
  public:
   // `plan` and `store` must outlive the service.
-  NumberService(const core::NumberPlan& plan, storage::Store& store) : plan_(plan), store_(store) {}
+  NumberService(const core::NumberPlan& plan, Gatekeeper& gatekeeper, storage::Store& store)
+      : plan_(plan), gatekeeper_(gatekeeper), store_(store) {}
 
   grpc::ServerUnaryReactor* Lookup(grpc::CallbackServerContext* context,
                                    const npd::v1::LookupRequest* request,
@@ -28,6 +30,7 @@ class NumberService final : public npd::v1::NumberService::CallbackService {
 
  private:
   const core::NumberPlan& plan_;
+  Gatekeeper& gatekeeper_;
   storage::Store& store_;
 };
 

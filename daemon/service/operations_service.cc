@@ -7,7 +7,6 @@
 
 #include "daemon/core/attention.h"
 #include "daemon/engine/handlers.h"
-#include "daemon/service/caller.h"
 #include "daemon/service/status.h"
 #include "daemon/service/unary.h"
 #include "daemon/service/validation.h"
@@ -21,16 +20,6 @@ constexpr size_t kScanBudget = 5000;
 constexpr size_t kScanChunk = 500;
 // Exclusive start of the refund phase: below every refund id ("R" + 12 digits, from 1).
 constexpr char kFirstRefundToken[] = "R000000000000";
-
-absl::Status RequireOperator(const grpc::CallbackServerContext& context,
-                             const core::NumberPlan& plan) {
-  auto caller = AuthenticateCaller(context, plan);
-  if (!caller.ok()) return caller.status();
-  if (*caller != kOperatorRole) {
-    return absl::PermissionDeniedError("operations are for the operator role only");
-  }
-  return absl::OkStatus();
-}
 
 bool WantsPorts(npd::v1::AttentionKind kind) {
   return kind != npd::v1::ATTENTION_KIND_STUCK_REFUND;
@@ -110,29 +99,23 @@ absl::StatusOr<npd::v1::ListAttentionResponse> ReadAttentionPage(
 grpc::ServerUnaryReactor* OperationsService::ListAttention(
     grpc::CallbackServerContext* context, const npd::v1::ListAttentionRequest* request,
     npd::v1::ListAttentionResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus([&]() -> absl::Status {
-    if (auto s = RequireOperator(*context, *engine_.context().plan); !s.ok()) return s;
-    if (auto s = Validate(*request); !s.ok()) return s;
-    auto page =
-        ReadAttentionPage(store_, *request, engine_.context().policy, clock_.Now(), kScanBudget);
-    if (!page.ok()) return page.status();
-    *response = *std::move(page);
-    return absl::OkStatus();
-  }()));
-  return reactor;
+  return RunRead(gatekeeper_, context, *request, "/npd.v1.OperationsService/ListAttention",
+                 [&](const Principal&) -> absl::Status {
+                   if (auto s = Validate(*request); !s.ok()) return s;
+                   auto page = ReadAttentionPage(store_, *request, engine_.context().policy,
+                                                 clock_.Now(), kScanBudget);
+                   if (!page.ok()) return page.status();
+                   *response = *std::move(page);
+                   return absl::OkStatus();
+                 });
 }
 
 grpc::ServerUnaryReactor* OperationsService::CancelStalePort(
     grpc::CallbackServerContext* context, const npd::v1::CancelStalePortRequest* request,
     npd::v1::CancelStalePortResponse* response) {
-  if (auto s = RequireOperator(*context, *engine_.context().plan); !s.ok()) {
-    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-    reactor->Finish(ToGrpcStatus(s));
-    return reactor;
-  }
-  return RunMutation(engine_, context, *request, response, kCancelStalePort, Validate(*request),
-                     &engine::HandleOperatorCancel);
+  return RunMutation(
+      engine_, gatekeeper_, context, *request, response, kCancelStalePort,
+      [&] { return Validate(*request); }, &engine::HandleOperatorCancel);
 }
 
 }  // namespace npd::service

@@ -7,6 +7,7 @@
 #include "absl/status/statusor.h"
 #include "daemon/engine/clock.h"
 #include "daemon/engine/engine.h"
+#include "daemon/service/gatekeeper.h"
 #include "npd/v1/operations.grpc.pb.h"
 #include "storage/store.h"
 
@@ -14,9 +15,10 @@ namespace npd::service {
 
 class OperationsService final : public npd::v1::OperationsService::CallbackService {
  public:
-  // `engine`, `store` and `clock` (the engine's) must outlive the service.
-  OperationsService(engine::Engine& engine, storage::Store& store, const engine::Clock& clock)
-      : engine_(engine), store_(store), clock_(clock) {}
+  // `engine`, `gatekeeper`, `store` and `clock` (the engine's) must outlive the service.
+  OperationsService(engine::Engine& engine, Gatekeeper& gatekeeper, storage::Store& store,
+                    const engine::Clock& clock)
+      : engine_(engine), gatekeeper_(gatekeeper), store_(store), clock_(clock) {}
 
   grpc::ServerUnaryReactor* ListAttention(grpc::CallbackServerContext* context,
                                           const npd::v1::ListAttentionRequest* request,
@@ -27,6 +29,7 @@ class OperationsService final : public npd::v1::OperationsService::CallbackServi
 
  private:
   engine::Engine& engine_;
+  Gatekeeper& gatekeeper_;
   storage::Store& store_;
   const engine::Clock& clock_;
 };

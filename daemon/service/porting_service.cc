@@ -4,7 +4,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "daemon/engine/handlers.h"
-#include "daemon/service/caller.h"
 #include "daemon/service/status.h"
 #include "daemon/service/unary.h"
 #include "daemon/service/validation.h"
@@ -18,9 +17,13 @@ constexpr char kAnswerPort[] = "/npd.v1.PortingService/AnswerPort";
 constexpr char kCancelPort[] = "/npd.v1.PortingService/CancelPort";
 constexpr char kResendRouting[] = "/npd.v1.PortingService/ResendRouting";
 constexpr char kDisconnectNumber[] = "/npd.v1.PortingService/DisconnectNumber";
+constexpr char kGetPort[] = "/npd.v1.PortingService/GetPort";
+constexpr char kListPorts[] = "/npd.v1.PortingService/ListPorts";
 
-bool MaySee(const std::string& caller, const npd::v1::Port& port) {
-  return caller == kOperatorRole || caller == port.donor() || caller == port.recipient();
+// The operator sees every port; a carrier (and its self-service backend) those it is party to.
+bool MaySee(const Principal& caller, const npd::v1::Port& port) {
+  return caller.kind == PrincipalKind::kOperator || caller.Carrier() == port.donor() ||
+         caller.Carrier() == port.recipient();
 }
 
 }  // namespace
@@ -28,72 +31,71 @@ bool MaySee(const std::string& caller, const npd::v1::Port& port) {
 grpc::ServerUnaryReactor* PortingService::IssueAuthCode(
     grpc::CallbackServerContext* context, const npd::v1::IssueAuthCodeRequest* request,
     npd::v1::IssueAuthCodeResponse* response) {
-  return RunMutation(engine_, context, *request, response, kIssueAuthCode, Validate(*request),
-                     &engine::HandleIssueAuthCode, &engine::RedactAuthCode);
+  return RunMutation(
+      engine_, gatekeeper_, context, *request, response, kIssueAuthCode,
+      [&] { return Validate(*request); }, &engine::HandleIssueAuthCode, &engine::RedactAuthCode);
 }
 
 grpc::ServerUnaryReactor* PortingService::SubmitPort(grpc::CallbackServerContext* context,
                                                      const npd::v1::SubmitPortRequest* request,
                                                      npd::v1::SubmitPortResponse* response) {
-  return RunMutation(engine_, context, *request, response, kSubmitPort, Validate(*request),
-                     &engine::HandleSubmitPort);
+  return RunMutation(
+      engine_, gatekeeper_, context, *request, response, kSubmitPort,
+      [&] { return Validate(*request); }, &engine::HandleSubmitPort);
 }
 
 grpc::ServerUnaryReactor* PortingService::AnswerPort(grpc::CallbackServerContext* context,
                                                      const npd::v1::AnswerPortRequest* request,
                                                      npd::v1::AnswerPortResponse* response) {
-  return RunMutation(engine_, context, *request, response, kAnswerPort, Validate(*request),
-                     &engine::HandleAnswerPort);
+  return RunMutation(
+      engine_, gatekeeper_, context, *request, response, kAnswerPort,
+      [&] { return Validate(*request); }, &engine::HandleAnswerPort);
 }
 
 grpc::ServerUnaryReactor* PortingService::CancelPort(grpc::CallbackServerContext* context,
                                                      const npd::v1::CancelPortRequest* request,
                                                      npd::v1::CancelPortResponse* response) {
-  return RunMutation(engine_, context, *request, response, kCancelPort, Validate(*request),
-                     &engine::HandleCancelPort);
+  return RunMutation(
+      engine_, gatekeeper_, context, *request, response, kCancelPort,
+      [&] { return Validate(*request); }, &engine::HandleCancelPort);
 }
 
 grpc::ServerUnaryReactor* PortingService::ResendRouting(
     grpc::CallbackServerContext* context, const npd::v1::ResendRoutingRequest* request,
     npd::v1::ResendRoutingResponse* response) {
-  return RunMutation(engine_, context, *request, response, kResendRouting, Validate(*request),
-                     &engine::HandleResendRouting);
+  return RunMutation(
+      engine_, gatekeeper_, context, *request, response, kResendRouting,
+      [&] { return Validate(*request); }, &engine::HandleResendRouting);
 }
 
 grpc::ServerUnaryReactor* PortingService::DisconnectNumber(
     grpc::CallbackServerContext* context, const npd::v1::DisconnectNumberRequest* request,
     npd::v1::DisconnectNumberResponse* response) {
-  return RunMutation(engine_, context, *request, response, kDisconnectNumber, Validate(*request),
-                     &engine::HandleDisconnectNumber);
+  return RunMutation(
+      engine_, gatekeeper_, context, *request, response, kDisconnectNumber,
+      [&] { return Validate(*request); }, &engine::HandleDisconnectNumber);
 }
 
 grpc::ServerUnaryReactor* PortingService::GetPort(grpc::CallbackServerContext* context,
                                                   const npd::v1::GetPortRequest* request,
                                                   npd::v1::GetPortResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus([&]() -> absl::Status {
-    auto caller = AuthenticateCaller(*context, *engine_.context().plan);
-    if (!caller.ok()) return caller.status();
+  return RunRead(gatekeeper_, context, *request, kGetPort, [&](const Principal& caller) {
     if (auto s = ValidatePortId(request->port_id()); !s.ok()) return s;
     auto record = store_.GetPort(request->port_id());
     if (!record.ok()) return record.status();
-    if (!record->has_value() || !MaySee(*caller, (*record)->port())) {
+    if (!record->has_value() || !MaySee(caller, (*record)->port())) {
       // A carrier that is not party to a port learns nothing about it, not even that it exists.
       return absl::NotFoundError(absl::StrCat("no port ", request->port_id()));
     }
     *response->mutable_port() = (*record)->port();
     return absl::OkStatus();
-  }()));
-  return reactor;
+  });
 }
 
 grpc::ServerUnaryReactor* PortingService::ListPorts(grpc::CallbackServerContext* context,
                                                     const npd::v1::ListPortsRequest* request,
                                                     npd::v1::ListPortsResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus([&]() -> absl::Status {
-    auto caller = AuthenticateCaller(*context, *engine_.context().plan);
-    if (!caller.ok()) return caller.status();
+  return RunRead(gatekeeper_, context, *request, kListPorts, [&](const Principal& caller) {
     if (auto s = Validate(*request, *engine_.context().plan); !s.ok()) return s;
     storage::PortQuery query;
     query.msisdn = request->msisdn();
@@ -101,11 +103,11 @@ grpc::ServerUnaryReactor* PortingService::ListPorts(grpc::CallbackServerContext*
     query.state = request->state();
     query.after_port_id = request->page_token();
     query.limit = request->page_size() == 0 ? kDefaultPageSize : request->page_size();
-    if (*caller != kOperatorRole) {
-      if (!query.carrier.empty() && query.carrier != *caller) {
+    if (caller.kind != PrincipalKind::kOperator) {
+      if (!query.carrier.empty() && query.carrier != caller.Carrier()) {
         return absl::PermissionDeniedError("a carrier may list only its own ports");
       }
-      query.carrier = *caller;
+      query.carrier = caller.Carrier();
     }
     auto page = store_.ListPorts(query);
     if (!page.ok()) return page.status();
@@ -114,8 +116,7 @@ grpc::ServerUnaryReactor* PortingService::ListPorts(grpc::CallbackServerContext*
       response->set_next_page_token(page->ports.back().port().port_id());
     }
     return absl::OkStatus();
-  }()));
-  return reactor;
+  });
 }
 
 }  // namespace npd::service

@@ -3,6 +3,7 @@
 #define NPD_DAEMON_SERVICE_PORTING_SERVICE_H_
 
 #include "daemon/engine/engine.h"
+#include "daemon/service/gatekeeper.h"
 #include "npd/v1/porting.grpc.pb.h"
 #include "storage/store.h"
 
@@ -10,8 +11,9 @@ namespace npd::service {
 
 class PortingService final : public npd::v1::PortingService::CallbackService {
  public:
-  // `engine` and `store` must outlive the service.
-  PortingService(engine::Engine& engine, storage::Store& store) : engine_(engine), store_(store) {}
+  // `engine`, `gatekeeper` and `store` must outlive the service.
+  PortingService(engine::Engine& engine, Gatekeeper& gatekeeper, storage::Store& store)
+      : engine_(engine), gatekeeper_(gatekeeper), store_(store) {}
 
   grpc::ServerUnaryReactor* IssueAuthCode(grpc::CallbackServerContext* context,
                                           const npd::v1::IssueAuthCodeRequest* request,
@@ -40,6 +42,7 @@ class PortingService final : public npd::v1::PortingService::CallbackService {
 
  private:
   engine::Engine& engine_;
+  Gatekeeper& gatekeeper_;
   storage::Store& store_;
 };
 

@@ -4,6 +4,7 @@
 #define NPD_DAEMON_SERVICE_REFUND_SERVICE_H_
 
 #include "daemon/engine/engine.h"
+#include "daemon/service/gatekeeper.h"
 #include "npd/v1/refund.grpc.pb.h"
 #include "storage/store.h"
 
@@ -12,7 +13,8 @@ namespace npd::service {
 class RefundService final : public npd::v1::RefundService::CallbackService {
  public:
   // `engine` and `store` must outlive the service.
-  RefundService(engine::Engine& engine, storage::Store& store) : engine_(engine), store_(store) {}
+  RefundService(engine::Engine& engine, Gatekeeper& gatekeeper, storage::Store& store)
+      : engine_(engine), gatekeeper_(gatekeeper), store_(store) {}
 
   grpc::ServerUnaryReactor* GetRefund(grpc::CallbackServerContext* context,
                                       const npd::v1::GetRefundRequest* request,
@@ -35,6 +37,7 @@ class RefundService final : public npd::v1::RefundService::CallbackService {
 
  private:
   engine::Engine& engine_;
+  Gatekeeper& gatekeeper_;
   storage::Store& store_;
 };
 

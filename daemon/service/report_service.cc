@@ -3,9 +3,9 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "daemon/core/port_machine.h"
 #include "daemon/core/report.h"
 #include "daemon/core/time_convert.h"
-#include "daemon/service/caller.h"
 #include "daemon/service/status.h"
 #include "daemon/service/validation.h"
 
@@ -28,7 +28,7 @@ absl::StatusOr<std::vector<std::string>> ReportCarriers(const npd::v1::GetReport
   if (!carrier.empty() && !plan.IsCarrier(carrier)) {
     return absl::InvalidArgumentError(absl::StrCat("carrier: unknown carrier '", carrier, "'"));
   }
-  if (caller == kOperatorRole) {
+  if (caller == core::kOperatorActor) {
     if (carrier.empty()) return plan.CarrierIds();
     return std::vector<std::string>{carrier};
   }
@@ -42,21 +42,20 @@ grpc::ServerUnaryReactor* ReportService::GetReport(grpc::CallbackServerContext* 
                                                    const npd::v1::GetReportRequest* request,
                                                    npd::v1::GetReportResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  auto caller = AuthenticateCaller(*context, plan_);
-  if (!caller.ok()) {
-    reactor->Finish(ToGrpcStatus(caller.status()));
+  auto admitted = gatekeeper_.Admit(*context, "/npd.v1.ReportService/GetReport", *request);
+  if (!admitted.ok()) {
+    reactor->Finish(ToGrpcStatus(admitted.status()));
     return reactor;
   }
-  auto carriers = ReportCarriers(*request, *caller, plan_);
+  auto carriers = ReportCarriers(*request, admitted->principal.Actor(), plan_);
   if (!carriers.ok()) {
     reactor->Finish(ToGrpcStatus(carriers.status()));
     return reactor;
   }
   FinishOnWorker(
       worker_, reactor,
-      [this, context, request, response, carriers = *std::move(carriers)] {
-        return Build(*context, *request, carriers, *response);
-      },
+      [this, context, request, response, carriers = *std::move(carriers),
+       slot = std::move(admitted->slot)] { return Build(*context, *request, carriers, *response); },
       absl::StrCat(kMaxQueuedReports, " reports"));
   return reactor;
 }

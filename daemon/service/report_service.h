@@ -15,6 +15,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "daemon/core/number_plan.h"
+#include "daemon/service/gatekeeper.h"
 #include "daemon/service/long_call_worker.h"
 #include "npd/v1/report.grpc.pb.h"
 #include "storage/store.h"
@@ -33,9 +34,9 @@ absl::StatusOr<std::vector<std::string>> ReportCarriers(const npd::v1::GetReport
 
 class ReportService final : public npd::v1::ReportService::CallbackService {
  public:
-  // `plan` and `store` must outlive the service.
-  ReportService(const core::NumberPlan& plan, storage::Store& store)
-      : plan_(plan), store_(store), worker_(kMaxQueuedReports) {}
+  // `plan`, `gatekeeper` and `store` must outlive the service.
+  ReportService(const core::NumberPlan& plan, Gatekeeper& gatekeeper, storage::Store& store)
+      : plan_(plan), gatekeeper_(gatekeeper), store_(store), worker_(kMaxQueuedReports) {}
 
   grpc::ServerUnaryReactor* GetReport(grpc::CallbackServerContext* context,
                                       const npd::v1::GetReportRequest* request,
@@ -48,6 +49,7 @@ class ReportService final : public npd::v1::ReportService::CallbackService {
                      npd::v1::GetReportResponse& response);
 
   const core::NumberPlan& plan_;
+  Gatekeeper& gatekeeper_;
   storage::Store& store_;
   LongCallWorker worker_;  // last: joined first, while the members above still exist
 };

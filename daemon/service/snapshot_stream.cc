@@ -16,8 +16,9 @@ constexpr size_t kMaxRecordsPerWrite = 8 * SnapshotStream::kChunkEntries;
 }  // namespace
 
 SnapshotStream::SnapshotStream(std::unique_ptr<storage::StoreSnapshot> snapshot,
-                               const core::NumberPlan& plan)
-    : snapshot_(std::move(snapshot)), plan_(plan) {}
+                               const core::NumberPlan& plan,
+                               std::shared_ptr<CallerLimits::Slot> slot)
+    : snapshot_(std::move(snapshot)), plan_(plan), slot_(std::move(slot)) {}
 
 void SnapshotStream::Begin() {
   auto& header = *message_.mutable_header();

@@ -12,6 +12,7 @@
 #include <grpcpp/support/server_callback.h>
 
 #include "daemon/core/number_plan.h"
+#include "daemon/service/caller_limits.h"
 #include "npd/v1/feed.pb.h"
 #include "storage/store.h"
 
@@ -23,7 +24,9 @@ class SnapshotStream final : public grpc::ServerWriteReactor<npd::v1::ExportSnap
   static constexpr size_t kChunkEntries = 500;
 
   // `plan` must outlive the stream.
-  SnapshotStream(std::unique_ptr<storage::StoreSnapshot> snapshot, const core::NumberPlan& plan);
+  // `slot` is the caller's stream slot, released when the stream is done.
+  SnapshotStream(std::unique_ptr<storage::StoreSnapshot> snapshot, const core::NumberPlan& plan,
+                 std::shared_ptr<CallerLimits::Slot> slot);
 
   // Writes the header. Call once, right after construction.
   void Begin();
@@ -39,6 +42,7 @@ class SnapshotStream final : public grpc::ServerWriteReactor<npd::v1::ExportSnap
   // OnWriteDone, which gRPC never runs concurrently for one stream: no lock needed.
   std::unique_ptr<storage::StoreSnapshot> snapshot_;
   const core::NumberPlan& plan_;
+  const std::shared_ptr<CallerLimits::Slot> slot_;
   npd::v1::ExportSnapshotResponse message_;
   std::string last_msisdn_;  // last number read
   uint64_t sent_ = 0;        // entries written

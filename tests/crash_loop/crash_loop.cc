@@ -156,14 +156,13 @@ int RunCrashLoop(CrashLoopOptions options) {
                                 {"feed.heartbeat_interval", "300ms"}});
   SimFleet sims({options.sim_binary, address, dir, options.seed});
   Watchdog watchdog(started + limit + absl::Seconds(30), npd, sims);
-  const std::shared_ptr<grpc::Channel> channel = FastReconnectChannel(address);
-  npd::testing::NpdClient health(channel);
+  npd::testing::NpdClient health(address, npd::testing::FastReconnectArgs());
   NumberPool pool(options.seed);
   AckLedger ledger;
   CheckTally tally;
-  NpdView view(channel);
+  NpdView view(address);
   InvariantChecker checker(view, ledger, pool, sims, tally);
-  LoadDriver load(channel, pool, ledger, options.load);
+  LoadDriver load(address, pool, ledger, options.load);
 
   // Starts npd on its data and waits until it serves; a violation when it does not.
   auto start_npd = [&](const char* when) {

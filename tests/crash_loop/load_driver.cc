@@ -32,13 +32,15 @@ std::string Describe(const grpc::Status& status) {
 // One client thread's state: its random source and the ports whose number it will return.
 class LoadDriver::Client {
  public:
-  Client(LoadDriver& driver, uint64_t seed) : driver_(driver), npd_(driver.channel_), rng_(seed) {}
+  Client(LoadDriver& driver, uint64_t seed)
+      : driver_(driver), npd_(driver.address_, npd::testing::FastReconnectArgs()), rng_(seed) {}
 
   void Run() {
     const double pace = driver_.options_.pace_ms;
     std::uniform_real_distribution<double> jitter(0.5 * pace, 1.5 * pace);
     while (!driver_.stop_) {
-      std::this_thread::sleep_for(std::chrono::microseconds(static_cast<int64_t>(jitter(rng_) * 1000)));
+      std::this_thread::sleep_for(
+          std::chrono::microseconds(static_cast<int64_t>(jitter(rng_) * 1000)));
       if (!returns_.empty() && Coin(0.25)) {
         ReturnOne();
         continue;
@@ -167,9 +169,9 @@ class LoadDriver::Client {
   std::deque<ReturnCandidate> returns_;
 };
 
-LoadDriver::LoadDriver(std::shared_ptr<grpc::Channel> channel, NumberPool& pool,
-                       AckLedger& ledger, LoadOptions options)
-    : channel_(std::move(channel)), pool_(pool), ledger_(ledger), options_(options) {}
+LoadDriver::LoadDriver(std::string address, NumberPool& pool, AckLedger& ledger,
+                       LoadOptions options)
+    : address_(std::move(address)), pool_(pool), ledger_(ledger), options_(options) {}
 
 LoadDriver::~LoadDriver() { Stop(); }
 

@@ -42,9 +42,8 @@ struct LoadStats {
 
 class LoadDriver {
  public:
-  // `channel` to npd stays valid across restarts (fixed address). `pool` and `ledger` outlive this.
-  LoadDriver(std::shared_ptr<grpc::Channel> channel, NumberPool& pool, AckLedger& ledger,
-             LoadOptions options);
+  // npd's `address` stays the same across restarts. `pool` and `ledger` outlive this.
+  LoadDriver(std::string address, NumberPool& pool, AckLedger& ledger, LoadOptions options);
   ~LoadDriver();  // stops
 
   void Start();
@@ -66,7 +65,7 @@ class LoadDriver {
   friend class Client;
   void Error(std::string line);
 
-  std::shared_ptr<grpc::Channel> channel_;
+  const std::string address_;
   NumberPool& pool_;
   AckLedger& ledger_;
   const LoadOptions options_;

@@ -7,16 +7,16 @@
 #include "absl/synchronization/mutex.h"
 
 #include "absl/strings/str_cat.h"
+#include "tests/support/npd_client.h"
+#include "tests/support/test_pki.h"
 
 namespace npd::crash_loop {
 namespace {
 
-constexpr char kOperator[] = "operator";
+constexpr char kOperator[] = "operator-crash-loop";
 constexpr auto kCallTimeout = std::chrono::seconds(10);
 
 void AsOperator(grpc::ClientContext& context) {
-  context.AddMetadata("x-npd-caller", kOperator);
-  context.AddMetadata("x-npd-operator", "crash-loop");
   context.set_deadline(std::chrono::system_clock::now() + kCallTimeout);
 }
 
@@ -27,14 +27,8 @@ absl::Status FromGrpc(const grpc::Status& status, const std::string& what) {
 
 }  // namespace
 
-std::shared_ptr<grpc::Channel> FastReconnectChannel(const std::string& address) {
-  grpc::ChannelArguments args;
-  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
-  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 500);
-  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
-}
+NpdView::NpdView(const std::string& address)
+    : NpdView(testing::NewTestChannel(address, kOperator, testing::FastReconnectArgs())) {}
 
 NpdView::NpdView(std::shared_ptr<grpc::Channel> channel)
     : porting_(npd::v1::PortingService::NewStub(channel)),
@@ -85,7 +79,7 @@ absl::StatusOr<std::map<std::string, npd::v1::NumberInfo>> NpdView::Lookup(
 }
 
 absl::StatusOr<npd::v1::Port> NpdView::Resend(const std::string& port_id,
-                                             const std::string& request_id) {
+                                              const std::string& request_id) {
   npd::v1::ResendRoutingRequest request;
   request.set_request_id(request_id);
   request.set_port_id(port_id);
@@ -100,7 +94,6 @@ absl::StatusOr<npd::v1::Port> NpdView::Resend(const std::string& port_id,
 
 absl::StatusOr<FeedRead> NpdView::ReadFeed(uint64_t at_least, absl::Duration limit) {
   grpc::ClientContext context;
-  context.AddMetadata("x-npd-caller", kOperator);
   context.set_deadline(absl::ToChronoTime(absl::Now() + limit));
   npd::v1::SubscribeRequest request;
   request.set_from_sequence(1);

@@ -20,11 +20,6 @@
 
 namespace npd::crash_loop {
 
-// A channel to `address` that retries connecting every 100-500 ms (gRPC's default backoff grows to
-// minutes), so the loop's clients see npd again right after each restart. Its subchannel is not
-// shared with other channels.
-std::shared_ptr<grpc::Channel> FastReconnectChannel(const std::string& address);
-
 // The feed as one Subscribe stream from sequence 1 delivered it.
 struct FeedRead {
   std::vector<npd::v1::RoutingChange> changes;  // in delivery order
@@ -37,7 +32,9 @@ struct FeedRead {
 // Thread-compatible. Every method returns the gRPC failure as a Status (code and message kept).
 class NpdView {
  public:
-  explicit NpdView(std::shared_ptr<grpc::Channel> channel);
+  // Reads as operator "crash-loop" over a mutual-TLS channel (the shared test PKI) that reconnects
+  // quickly to `address` after each restart.
+  explicit NpdView(const std::string& address);
 
   // Every port, oldest first, optionally only those in `state`. Pages are separate reads: a port
   // may move between them.
@@ -55,6 +52,8 @@ class NpdView {
   absl::StatusOr<npd::v1::Port> Resend(const std::string& port_id, const std::string& request_id);
 
  private:
+  explicit NpdView(std::shared_ptr<grpc::Channel> channel);
+
   std::unique_ptr<npd::v1::PortingService::Stub> porting_;
   std::unique_ptr<npd::v1::NumberService::Stub> numbers_;
   std::unique_ptr<npd::v1::RoutingFeedService::Stub> feed_;

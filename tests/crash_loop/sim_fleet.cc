@@ -8,12 +8,15 @@
 
 #include "absl/strings/str_cat.h"
 #include "tests/crash_loop/number_pool.h"
+#include "tests/support/test_pki.h"
 
 namespace npd::crash_loop {
 
 SimFleet::SimFleet(SimOptions options)
     : options_(std::move(options)), carriers_(Carriers()), pids_(carriers_.size()) {
   for (auto& pid : pids_) pid = -1;
+  // Each simulator presents its carrier's certificate from the shared test PKI.
+  for (const auto& carrier : carriers_) testing::TestPki::Shared().Ensure(carrier);
 }
 
 SimFleet::~SimFleet() {
@@ -42,14 +45,28 @@ bool SimFleet::StartAll() {
 bool SimFleet::Start(size_t index) {
   // Approve 90%, reject the rest with donor reasons; never silent (the run must drain). Confirm
   // often and retry the feed at most every second, so the simulators keep up between kills.
-  std::vector<std::string> args = {
-      options_.binary,        "--server",          options_.server,
-      "--carrier",            carriers_[index],    "--db",
-      db_path(index),         "run",               "--approve-ratio",
-      "0.9",                  "--reject-reasons",  "R03,R05",
-      "--seed",               absl::StrCat(options_.seed + index),
-      "--confirm-interval-ms", "100",              "--backoff-max-ms",
-      "1000",                 "--poll-interval-ms", "200"};
+  std::vector<std::string> args = {options_.binary,
+                                   "--server",
+                                   options_.server,
+                                   "--tls-dir",
+                                   testing::TestPki::Shared().dir(),
+                                   "--carrier",
+                                   carriers_[index],
+                                   "--db",
+                                   db_path(index),
+                                   "run",
+                                   "--approve-ratio",
+                                   "0.9",
+                                   "--reject-reasons",
+                                   "R03,R05",
+                                   "--seed",
+                                   absl::StrCat(options_.seed + index),
+                                   "--confirm-interval-ms",
+                                   "100",
+                                   "--backoff-max-ms",
+                                   "1000",
+                                   "--poll-interval-ms",
+                                   "200"};
   const std::string log = log_path(index);
   const pid_t pid = fork();
   if (pid < 0) return false;

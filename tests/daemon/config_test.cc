@@ -140,3 +140,82 @@ TEST(ConfigTest, FeedRetentionAndPruneIntervalHaveDefaultsAndBounds) {
 
 }  // namespace
 }  // namespace npd
+
+namespace npd {
+namespace {
+
+Config WithTls() {
+  Config config;
+  config.tls_cert = "/etc/npd/tls/server.pem";
+  config.tls_key = "/etc/npd/tls/server.key";
+  config.tls_client_ca = "/etc/npd/tls/ca.pem";
+  return config;
+}
+
+TEST(TransportSecurityTest, MutualTlsNeedsAllThreeFiles) {
+  EXPECT_TRUE(CheckTransportSecurity(WithTls()).ok());
+  Config none;
+  auto refused = CheckTransportSecurity(none);
+  EXPECT_TRUE(absl::IsInvalidArgument(refused));
+  EXPECT_THAT(std::string(refused.message()), HasSubstr("server.tls_client_ca"));
+  EXPECT_THAT(std::string(refused.message()), HasSubstr("scripts/dev-pki"));
+  Config partial = WithTls();
+  partial.tls_client_ca.clear();
+  EXPECT_TRUE(absl::IsInvalidArgument(CheckTransportSecurity(partial)));
+}
+
+TEST(TransportSecurityTest, HeaderIdentityIsForLoopbackDevelopmentOnly) {
+  for (const char* listen : {"127.0.0.1:50051", "[::1]:50051", "localhost:0"}) {
+    Config dev;
+    dev.dev_header_identity = true;
+    dev.listen = listen;
+    EXPECT_TRUE(CheckTransportSecurity(dev).ok()) << listen;
+  }
+  for (const char* listen : {"0.0.0.0:50051", "[::]:50051", "10.1.2.3:50051"}) {
+    Config exposed;
+    exposed.dev_header_identity = true;
+    exposed.listen = listen;
+    auto refused = CheckTransportSecurity(exposed);
+    EXPECT_TRUE(absl::IsInvalidArgument(refused)) << listen;
+    EXPECT_THAT(std::string(refused.message()), HasSubstr("loopback")) << listen;
+  }
+  Config both = WithTls();
+  both.dev_header_identity = true;
+  EXPECT_TRUE(absl::IsInvalidArgument(CheckTransportSecurity(both)));
+  // Plaintext toward a payment channel that is not on this machine would leak card numbers.
+  Config remote_payment;
+  remote_payment.dev_header_identity = true;
+  remote_payment.outside.payment = "10.0.0.8:443";
+  EXPECT_THAT(std::string(CheckTransportSecurity(remote_payment).message()),
+              HasSubstr("10.0.0.8:443"));
+  Config remote_billing;
+  remote_billing.dev_header_identity = true;
+  remote_billing.outside.billing = {{"cmcc", "billing.example:443"}};
+  EXPECT_TRUE(absl::IsInvalidArgument(CheckTransportSecurity(remote_billing)));
+}
+
+TEST(ConfigTest, TrustBoundaryKeysParseAndAreChecked) {
+  auto config = LoadConfig({.flags = {{"server.tls_cert", "/c.pem"},
+                                      {"server.tls_refresh_interval", "5s"},
+                                      {"security.dev_header_identity", "false"},
+                                      {"limits.requests_per_second", "250.5"},
+                                      {"limits.max_streams", "4"},
+                                      {"server.max_connections", "100"},
+                                      {"server.accepts_per_ip_per_second", "10"}}});
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->tls_cert, "/c.pem");
+  EXPECT_EQ(config->tls_refresh_interval, absl::Seconds(5));
+  EXPECT_DOUBLE_EQ(config->caller_limits.requests_per_second, 250.5);
+  EXPECT_EQ(config->caller_limits.max_streams, 4);
+  EXPECT_EQ(config->connections.max_connections, 100);
+  EXPECT_DOUBLE_EQ(config->listener.accepts_per_ip_per_second, 10);
+  auto not_bool = LoadConfig({.flags = {{"security.dev_header_identity", "yes please"}}});
+  EXPECT_THAT(std::string(not_bool.status().message()), HasSubstr("true or false"));
+  auto not_number = LoadConfig({.flags = {{"limits.requests_per_second", "fast"}}});
+  EXPECT_THAT(std::string(not_number.status().message()), HasSubstr("limits.requests_per_second"));
+  auto too_fast = LoadConfig({.flags = {{"server.tls_refresh_interval", "10ms"}}});
+  EXPECT_TRUE(absl::IsInvalidArgument(too_fast.status()));
+}
+
+}  // namespace
+}  // namespace npd

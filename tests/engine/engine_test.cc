@@ -133,8 +133,10 @@ class EngineTest : public ::testing::Test {
     auto promise = std::make_shared<std::promise<absl::StatusOr<IssueAuthCodeResponse>>>();
     auto future = promise->get_future();
     engine_->Post(std::make_unique<RequestCommand<IssueAuthCodeRequest, IssueAuthCodeResponse>>(
-        "/npd.v1.PortingService/IssueAuthCode", "cmcc", "", request, &HandleIssueAuthCode,
-        &RedactAuthCode, [promise](absl::Status status, IssueAuthCodeResponse&& response) {
+        "/npd.v1.PortingService/IssueAuthCode",
+        RequestCaller{.actor = "cmcc", .principal = "spiffe://npd/carrier/cmcc"}, request,
+        &HandleIssueAuthCode, &RedactAuthCode,
+        [promise](absl::Status status, IssueAuthCodeResponse&& response) {
           if (status.ok()) {
             promise->set_value(std::move(response));
           } else {

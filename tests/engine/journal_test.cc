@@ -30,9 +30,12 @@ TEST(JournalTest, RequestsAreKeptWithoutCodesOrIdentities) {
   submit.set_auth_code("123456");
   *submit.mutable_applicant() = Person();
   submit.set_local_network("010");
-  const auto entry = RequestStep("/npd.v1.PortingService/SubmitPort", "cucc", "", submit, "r1");
+  const auto entry = RequestStep(
+      "/npd.v1.PortingService/SubmitPort",
+      {.actor = "cucc", .principal = "spiffe://npd/carrier/cucc/selfservice"}, submit, "r1");
   EXPECT_EQ(entry.command(), "SubmitPort");
   EXPECT_EQ(entry.actor(), "cucc");
+  EXPECT_EQ(entry.principal(), "spiffe://npd/carrier/cucc/selfservice");
   EXPECT_EQ(entry.request_id(), "r1");
   npd::v1::SubmitPortRequest kept;
   ASSERT_TRUE(kept.ParseFromString(entry.request().request()));
@@ -46,8 +49,10 @@ TEST(JournalTest, RequestsAreKeptWithoutCodesOrIdentities) {
   claim.set_refund_id("R000000000001");
   *claim.mutable_claimant() = Person();
   claim.mutable_payee()->set_account("6222020200112233446");
-  const auto claimed =
-      RequestStep("/npd.v1.RefundService/ClaimRefund", "operator", "alice", claim, "c1");
+  const auto claimed = RequestStep(
+      "/npd.v1.RefundService/ClaimRefund",
+      {.actor = "operator", .operator_name = "alice", .principal = "spiffe://npd/operator/alice"},
+      claim, "c1");
   EXPECT_EQ(claimed.operator_name(), "alice");
   npd::v1::ClaimRefundRequest kept_claim;
   ASSERT_TRUE(kept_claim.ParseFromString(claimed.request().request()));

@@ -263,8 +263,9 @@ TEST_F(OutboxDispatcherTest, PayoutIsBegunDurablyBeforePayAndQueriedAfterARestar
   engine_->Post(std::make_unique<engine::InternalCommand>(
       [&](engine::Txn& txn, const engine::EngineContext& ctx) {
         // As RequestCommand would: every command that writes declares its journal step.
-        txn.SetStep(engine::RequestStep("/npd.v1.RefundService/ClaimRefund", "cmcc", "", claim,
-                                        claim.request_id()));
+        txn.SetStep(engine::RequestStep("/npd.v1.RefundService/ClaimRefund",
+                                        {.actor = "cmcc", .principal = "spiffe://npd/carrier/cmcc"},
+                                        claim, claim.request_id()));
         npd::v1::ClaimRefundResponse response;
         return engine::HandleClaimRefund(txn, ctx, "cmcc", claim, response);
       },

@@ -38,7 +38,7 @@ TEST(CallbacksTest, PushedBillArrivesAfterTheFreezeAsTheDonor) {
   const std::vector<Arrival> arrivals = npd.WaitFor(1);
   ASSERT_THAT(arrivals, SizeIs(1));
   EXPECT_TRUE(arrivals[0].is_bill);
-  EXPECT_EQ(arrivals[0].caller, "cmcc");
+  EXPECT_EQ(arrivals[0].caller, "spiffe://npd/billing/cmcc");
   EXPECT_EQ(arrivals[0].bill.refund_id(), kRefund);
   EXPECT_EQ(arrivals[0].bill.bill().cash_balance_fen(), 3000);
   EXPECT_EQ(arrivals[0].bill.bill().final_charges_fen(), 500);
@@ -67,7 +67,7 @@ TEST(CallbacksTest, OutOfOrderBillArrivesBeforeTheFreezeAnswers) {
   ASSERT_TRUE(client.Freeze(kRefund, kMsisdn, &freeze).ok());
   const std::vector<Arrival> arrivals = npd.arrivals();  // no waiting
   ASSERT_THAT(arrivals, SizeIs(1));
-  EXPECT_EQ(arrivals[0].caller, "cucc");
+  EXPECT_EQ(arrivals[0].caller, "spiffe://npd/billing/cucc");
   EXPECT_EQ(outside.faults()[static_cast<int>(FaultKind::kOutOfOrderCallback)], 1u);
 }
 
@@ -84,7 +84,7 @@ TEST(CallbacksTest, DuplicatePayoutResultArrivesTwiceAsPayment) {
   ASSERT_THAT(arrivals, SizeIs(2));
   for (const Arrival& a : arrivals) {
     EXPECT_FALSE(a.is_bill);
-    EXPECT_EQ(a.caller, "payment");
+    EXPECT_EQ(a.caller, "spiffe://npd/payment/default");
     EXPECT_EQ(a.payout.payout_key(), std::string(kRefund) + ":payout:1");
     EXPECT_EQ(a.payout.status(), npd::v1::PAYOUT_STATUS_SUCCEEDED);
     EXPECT_EQ(a.payout.amount_fen(), 1500);
@@ -107,7 +107,7 @@ TEST(CallbacksTest, OutOfOrderPayoutResultArrivesBeforePayAnswers) {
   ASSERT_TRUE(client.Pay(kRefund, 1, 900, &pay, "invalid-x").ok());
   const std::vector<Arrival> arrivals = npd.arrivals();  // no waiting
   ASSERT_THAT(arrivals, SizeIs(1));
-  EXPECT_EQ(arrivals[0].caller, "payment");
+  EXPECT_EQ(arrivals[0].caller, "spiffe://npd/payment/default");
   EXPECT_EQ(arrivals[0].payout.status(), npd::v1::PAYOUT_STATUS_FAILED_PAYEE_INVALID);
   EXPECT_EQ(arrivals[0].payout.amount_fen(), 0);
 }

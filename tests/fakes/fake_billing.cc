@@ -73,7 +73,7 @@ grpc::Status FakeBilling::FreezeAccount(grpc::ServerContext* context,
         report.set_request_id(absl::StrCat("bill-push-", request->refund_id()));
         report.set_refund_id(request->refund_id());
         *report.mutable_bill() = BillOf(account, request->refund_id());
-        push = Callback{CarrierOf(request->msisdn()), std::move(report)};
+        push = Callback{"billing-" + CarrierOf(request->msisdn()), std::move(report)};
         stats_.bills_pushed += f.duplicate_callback ? 2 : 1;
       }
     }

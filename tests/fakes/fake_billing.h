@@ -22,7 +22,8 @@ struct BillingOptions {
   // The scenario of a number; asked on every call (judicial_hold may change), but a refund's bill
   // is fixed when first produced. Default (unset): DefaultBillScenario.
   std::function<BillScenario(const std::string& msisdn)> scenario;
-  // The donor carrier this billing belongs to: the x-npd-caller of its pushes. Default: "cmcc".
+  // The donor carrier this billing belongs to: its pushes are made as billing-<carrier>.
+  // Default: "cmcc".
   std::string carrier = "cmcc";
   // When set, the donor per number instead (one fake serving several donors). Default: unset.
   std::function<std::string(const std::string& msisdn)> carrier_of;

@@ -7,6 +7,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "absl/strings/str_cat.h"
+#include "clients/client/identity.h"
 #include "absl/strings/str_join.h"
 
 namespace npd::fakes {
@@ -33,6 +34,22 @@ std::string CountsLine(const FaultCounts& counts) {
 
 }  // namespace
 
+namespace {
+
+CallbackOptions WithTls(CallbackOptions options, const std::string& tls_dir) {
+  if (options.tls_dir.empty()) options.tls_dir = tls_dir;
+  return options;
+}
+
+// Like a real outside system: its own certificate, and only clients with a certificate of the
+// CA (npd's) get in.
+std::shared_ptr<grpc::ServerCredentials> ServerCredentials(const std::string& tls_dir) {
+  if (tls_dir.empty()) return grpc::InsecureServerCredentials();
+  return client::MutualTlsServerCredentials(tls_dir, "outside", /*refresh_seconds=*/1);
+}
+
+}  // namespace
+
 void FakeOutsideOptions::SetAllFaults(const FaultPlan& plan) {
   billing_faults = payment_faults = settlement_faults = sms_faults = plan;
 }
@@ -44,7 +61,7 @@ FakeOutside::FakeOutside(FakeOutsideOptions options)
       settlement_faults_(options_.settlement_faults, ServiceSeed(options_.seed, 2), &stopping_),
       sms_faults_(options_.sms_faults, ServiceSeed(options_.seed, 3), &stopping_),
       tasks_(options_.background_workers),
-      callbacks_(options_.callbacks, &tasks_),
+      callbacks_(WithTls(options_.callbacks, options_.tls_dir), &tasks_),
       billing_(options_.billing, &billing_faults_, &callbacks_),
       payment_(options_.payment, &payment_faults_, &callbacks_, &tasks_),
       settlement_(&settlement_faults_),
@@ -65,7 +82,7 @@ absl::StatusOr<std::string> FakeOutside::Start() {
   }
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(options_.listen, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(options_.listen, ServerCredentials(options_.tls_dir), &port);
   builder.RegisterService(&billing_);
   builder.RegisterService(&payment_);
   builder.RegisterService(&settlement_);

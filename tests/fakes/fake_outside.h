@@ -25,6 +25,10 @@ namespace npd::fakes {
 struct FakeOutsideOptions {
   // Where to listen. Default: "127.0.0.1:0" (a free port).
   std::string listen = "127.0.0.1:0";
+  // Directory laid out by scripts/dev-pki: the fakes serve mutual TLS with outside.pem/.key and
+  // require client certificates (npd's) that chain to ca.pem, and call npd back as
+  // billing-<carrier> and payment. Empty: plaintext both ways (npd's development mode).
+  std::string tls_dir;
   // Seeds every service's fault generator (each its own stream). Default: 1.
   uint64_t seed = 1;
   // Faults per service. Default: none.

@@ -20,7 +20,7 @@
 
 namespace npd::fakes {
 
-// The x-npd-caller of payout reports.
+// The identity payout reports are made as (spiffe://npd/payment/default).
 inline constexpr char kPaymentCaller[] = "payment";
 
 struct PaymentOptions {

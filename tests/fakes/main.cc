@@ -23,6 +23,12 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--port-file", port_file, "write the bound host:port here once serving");
   app.add_option("--npd", options.npd_address, "npd's host:port for callbacks (none if empty)");
+  app.add_option(
+         "--tls-dir", options.tls_dir,
+         "scripts/dev-pki directory: serve mutual TLS with outside.pem/.key (clients need a "
+         "certificate of ca.pem) and call npd back as billing-<carrier> and payment; "
+         "unset: plaintext (npd's development mode)")
+      ->envname("NPD_TLS_DIR");
   app.add_option("--seed", options.seed, "seed of the fault generators")->capture_default_str();
   app.add_option("--error", plan.error, "rate: answer UNAVAILABLE, do nothing")
       ->check(CLI::Range(0.0, 1.0));

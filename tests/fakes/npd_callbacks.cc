@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "clients/client/identity.h"
 
 namespace npd::fakes {
 namespace {
@@ -19,23 +20,14 @@ NpdCallbacks::NpdCallbacks(CallbackOptions options, DelayedTasks* tasks)
     : options_(options), tasks_(tasks) {}
 
 void NpdCallbacks::SetTarget(const std::string& address) {
-  std::shared_ptr<npd::v1::RefundService::Stub> stub;
-  if (!address.empty()) {
-    grpc::ChannelArguments args;
-    // npd comes back within a second or two after a kill; do not wait out gRPC's default backoff.
-    args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-    args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
-    args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
-    stub = npd::v1::RefundService::NewStub(
-        grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args));
-  }
   absl::MutexLock lock(&mu_);
-  stub_ = std::move(stub);
+  target_ = address;
+  stubs_.clear();
 }
 
 bool NpdCallbacks::has_target() const {
   absl::MutexLock lock(&mu_);
-  return stub_ != nullptr;
+  return !target_.empty();
 }
 
 CallbackStats NpdCallbacks::stats() const {
@@ -43,9 +35,22 @@ CallbackStats NpdCallbacks::stats() const {
   return stats_;
 }
 
-std::shared_ptr<npd::v1::RefundService::Stub> NpdCallbacks::stub() const {
+std::shared_ptr<npd::v1::RefundService::Stub> NpdCallbacks::stub(const std::string& caller) {
   absl::MutexLock lock(&mu_);
-  return stub_;
+  if (target_.empty()) return nullptr;
+  auto& stub = stubs_[caller];
+  if (stub == nullptr) {
+    grpc::ChannelArguments args;
+    // npd comes back within a second or two after a kill; do not wait out gRPC's default backoff.
+    args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+    args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+    args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
+    auto channel =
+        client::CreateIdentityChannel(target_, {.tls_dir = options_.tls_dir, .name = caller}, args);
+    if (!channel.ok()) return nullptr;  // counted as a failed attempt
+    stub = npd::v1::RefundService::NewStub(*channel);
+  }
+  return stub;
 }
 
 void NpdCallbacks::Report(Callback callback, bool before_answer, bool twice) {
@@ -65,9 +70,8 @@ void NpdCallbacks::Report(Callback callback, bool before_answer, bool twice) {
 
 void NpdCallbacks::Attempt(Callback callback, int attempt) {
   grpc::Status status(grpc::StatusCode::UNAVAILABLE, "no npd target");
-  if (std::shared_ptr<npd::v1::RefundService::Stub> s = stub(); s != nullptr) {
+  if (std::shared_ptr<npd::v1::RefundService::Stub> s = stub(callback.caller); s != nullptr) {
     grpc::ClientContext context;
-    context.AddMetadata("x-npd-caller", callback.caller);
     context.set_deadline(absl::ToChronoTime(absl::Now() + options_.attempt_deadline));
     if (const auto* bill = std::get_if<npd::v1::ReportFinalBillRequest>(&callback.request)) {
       npd::v1::ReportFinalBillResponse response;

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <variant>
@@ -21,6 +22,9 @@
 namespace npd::fakes {
 
 struct CallbackOptions {
+  // Directory with ca.pem and the identities' client certificates (billing-<carrier>.pem,
+  // payment.pem): callbacks go over mutual TLS. Empty: plaintext with the development header.
+  std::string tls_dir;
   // Attempts per callback before it is dropped (UNAVAILABLE, DEADLINE_EXCEEDED, no target).
   // Default: 4.
   int attempts = 4;
@@ -40,9 +44,9 @@ struct CallbackStats {
   uint64_t dropped = 0;    // every attempt failed, or there was never a target
 };
 
-// One callback: the request and the caller it is sent as.
+// One callback: the request and the identity it is sent as.
 struct Callback {
-  std::string caller;  // x-npd-caller
+  std::string caller;  // identity name (clients/client/identity.h): billing-<carrier>, payment
   std::variant<npd::v1::ReportFinalBillRequest, npd::v1::ReportPayoutResultRequest> request;
 };
 
@@ -68,12 +72,15 @@ class NpdCallbacks {
  private:
   // One attempt; schedules the next on a retryable failure.
   void Attempt(Callback callback, int attempt);
-  std::shared_ptr<npd::v1::RefundService::Stub> stub() const;
+  // The stub of identity `caller` toward the current target; null without a target.
+  std::shared_ptr<npd::v1::RefundService::Stub> stub(const std::string& caller);
 
   const CallbackOptions options_;
   DelayedTasks* tasks_;
   mutable absl::Mutex mu_;
-  std::shared_ptr<npd::v1::RefundService::Stub> stub_ ABSL_GUARDED_BY(mu_);
+  std::string target_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::shared_ptr<npd::v1::RefundService::Stub>> stubs_
+      ABSL_GUARDED_BY(mu_);  // by identity, toward target_
   CallbackStats stats_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -14,11 +14,19 @@ cleanup() {
 trap cleanup EXIT
 wait_file() { for _ in $(seq 1 200); do [ -s "$1" ] && return 0; sleep 0.05; done; return 1; }
 
-"$bin/npd-echo" --listen 127.0.0.1:0 --port-file "$work/echo.port" 2>/dev/null &
+# Everything over mutual TLS, the echo ceiling too: npbench and npctl find the certificates in
+# NPD_TLS_DIR.
+pki="$work/pki"
+"$(dirname "$0")/../../scripts/dev-pki" "$pki" >/dev/null
+export NPD_TLS_DIR="$pki"
+tls=(--set server.tls_cert="$pki/server.pem" --set server.tls_key="$pki/server.key"
+  --set server.tls_client_ca="$pki/ca.pem")
+
+"$bin/npd-echo" --listen 127.0.0.1:0 --port-file "$work/echo.port" --tls-dir "$pki" 2>/dev/null &
 pids+=($!)
 "$bin/npd" --listen 127.0.0.1:0 --data-dir "$work/data" --cutover-mode immediate \
   --set plan.dir="$plan" --set server.port_file="$work/npd.port" --set log.level=warn \
-  2>"$work/npd.log" &
+  "${tls[@]}" 2>"$work/npd.log" &
 pids+=($!)
 wait_file "$work/echo.port" && wait_file "$work/npd.port" || { cat "$work/npd.log"; exit 1; }
 
@@ -59,7 +67,8 @@ python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["approved"] == 
 # restart: a seeded store, then npd started on it answers for the seeded numbers.
 "$bin/npd-bench-seed" --json --data-dir "$work/seeded" --numbers 20000
 "$bin/npd" --listen 127.0.0.1:0 --data-dir "$work/seeded" --set plan.dir="$plan" \
-  --set server.port_file="$work/seeded.port" --set log.level=warn 2>"$work/seeded.log" &
+  --set server.port_file="$work/seeded.port" --set log.level=warn "${tls[@]}" \
+  2>"$work/seeded.log" &
 pids+=($!)
 wait_file "$work/seeded.port" || { cat "$work/seeded.log"; exit 1; }
 run --workload lookup --server "$(cat "$work/seeded.port")" --msisdn-first 13700000000 \

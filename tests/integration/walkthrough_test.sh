@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The README walkthrough, run for real: npd started from its binary, all three carriers played with
-# npctl over gRPC, SIGKILL in the middle, and the expected end state checked; then the report of the
+# The README walkthrough, run for real over mutual TLS with scripts/dev-pki's certificates: npd
+# started from its binary, all three carriers played with npctl over gRPC, SIGKILL in the middle, and the expected end state checked; then the report of the
 # last hours, and a checkpoint restored into npd started on it (README, Operations). Fails on any
 # mismatch.
 # Usage: walkthrough_test.sh BIN_DIR DATA_DIR
@@ -17,7 +17,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The refund's outside systems (billing, payment, settlement, SMS), without faults.
+# The development PKI, as the README makes it; npctl and the fakes find it through NPD_TLS_DIR, and
+# the operator acts as "oncall" (operator-oncall.pem).
+"$(dirname "$0")/../../scripts/dev-pki" "$work/pki" >/dev/null
+export NPD_TLS_DIR="$work/pki" NPD_OPERATOR=oncall
+
+# The refund's outside systems (billing, payment, settlement, SMS), without faults, over mTLS.
 "$bin/npd-fake-outside" --listen 127.0.0.1:0 --port-file "$work/fake-port" >"$work/fake.log" 2>&1 &
 fake_pid=$!
 for _ in $(seq 1 200); do
@@ -32,6 +37,8 @@ start_npd() {
   rm -f "$work/port"
   "$bin/npd" --listen 127.0.0.1:0 --data-dir "${1:-$work/data}" --cutover-mode immediate \
     --set plan.dir="$plan" --set server.port_file="$work/port" \
+    --set server.tls_cert="$work/pki/server.pem" --set server.tls_key="$work/pki/server.key" \
+    --set server.tls_client_ca="$work/pki/ca.pem" \
     --set refund.billing="*=$fake" --set refund.payment="$fake" --set refund.settlement="$fake" \
     --set refund.sms="$fake" --set refund.retry_initial=50ms --set refund.retry_max=500ms \
     >>"$work/npd.log" 2>&1 &
@@ -72,6 +79,11 @@ start_npd
 state=$("$bin/npctl" --as operator --json port get "$port" | json "['port']['state']")
 expect "$state" PORT_STATE_PENDING_DONOR "port survived SIGKILL"
 
+# Without its certificate a caller is nobody, whatever it claims to be.
+if NPD_TLS_DIR= "$bin/npctl" --as cmcc port answer "$port" --approve 2>"$work/err"; then
+  echo "FAIL: a plaintext caller could answer"; exit 1
+fi
+grep -q UNAVAILABLE "$work/err" && echo "ok: a caller without a certificate is not served"
 "$bin/npctl" --as cmcc port answer "$port" --approve >/dev/null
 for carrier in cmcc cucc ctcc; do
   "$bin/npctl" --as $carrier feed watch --confirm --idle-exit 2 >"$work/feed-$carrier"

@@ -56,9 +56,9 @@ std::string LuhnCard(uint64_t seed) {
   return card;
 }
 
-ClaimDriver::ClaimDriver(std::shared_ptr<grpc::Channel> channel, const SoakNumbers& numbers,
-                         int clients, uint64_t seed)
-    : calls_(std::move(channel)), numbers_(numbers), clients_(clients), seed_(seed) {}
+ClaimDriver::ClaimDriver(const std::string& address, const SoakNumbers& numbers, int clients,
+                         uint64_t seed)
+    : calls_(address), numbers_(numbers), clients_(clients), seed_(seed) {}
 
 ClaimDriver::~ClaimDriver() { Stop(); }
 

@@ -49,8 +49,7 @@ struct ClaimStats {
 class ClaimDriver {
  public:
   // `numbers` outlives this. `clients` threads send a pass's claims in parallel.
-  ClaimDriver(std::shared_ptr<grpc::Channel> channel, const SoakNumbers& numbers, int clients,
-              uint64_t seed);
+  ClaimDriver(const std::string& address, const SoakNumbers& numbers, int clients, uint64_t seed);
   ~ClaimDriver();  // Stop()
 
   void Start();

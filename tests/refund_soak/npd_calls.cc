@@ -7,9 +7,7 @@ namespace {
 
 constexpr auto kCallTimeout = std::chrono::seconds(10);
 
-void Prepare(grpc::ClientContext& context, const std::string& as) {
-  context.AddMetadata("x-npd-caller", as);
-  if (std::string_view(as) == "operator") context.AddMetadata("x-npd-operator", "test-operator");
+void Prepare(grpc::ClientContext& context) {
   context.set_deadline(std::chrono::system_clock::now() + kCallTimeout);
 }
 
@@ -18,15 +16,6 @@ absl::Status ToAbsl(const grpc::Status& status) {
 }
 
 }  // namespace
-
-std::shared_ptr<grpc::Channel> FastReconnectChannel(const std::string& address) {
-  grpc::ChannelArguments args;
-  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
-  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 500);
-  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
-}
 
 bool NpdWasDown(grpc::StatusCode code) {
   return code == grpc::StatusCode::UNAVAILABLE || code == grpc::StatusCode::DEADLINE_EXCEEDED ||
@@ -37,9 +26,7 @@ std::string Describe(const grpc::Status& status) {
   return absl::StrCat(status.error_code(), " ", status.error_message());
 }
 
-RefundCalls::RefundCalls(std::shared_ptr<grpc::Channel> channel)
-    : refunds_(npd::v1::RefundService::NewStub(channel)),
-      porting_(npd::v1::PortingService::NewStub(channel)) {}
+RefundCalls::RefundCalls(const std::string& address) : channels_(address, FastReconnectArgs()) {}
 
 absl::StatusOr<std::vector<npd::v1::Refund>> RefundCalls::ListRefunds(npd::v1::RefundState state) {
   std::vector<npd::v1::Refund> out;
@@ -48,9 +35,10 @@ absl::StatusOr<std::vector<npd::v1::Refund>> RefundCalls::ListRefunds(npd::v1::R
   request.set_page_size(1000);
   do {
     grpc::ClientContext context;
-    Prepare(context, "operator");
+    Prepare(context);
     npd::v1::ListRefundsResponse response;
-    grpc::Status status = refunds_->ListRefunds(&context, request, &response);
+    grpc::Status status = npd::v1::RefundService::NewStub(channels_.channel("operator"))
+                              ->ListRefunds(&context, request, &response);
     if (!status.ok()) return ToAbsl(status);
     for (npd::v1::Refund& r : *response.mutable_refunds()) out.push_back(std::move(r));
     request.set_page_token(response.next_page_token());
@@ -65,9 +53,10 @@ absl::StatusOr<std::vector<npd::v1::Port>> RefundCalls::ListPorts(npd::v1::PortS
   request.set_page_size(1000);
   do {
     grpc::ClientContext context;
-    Prepare(context, "operator");
+    Prepare(context);
     npd::v1::ListPortsResponse response;
-    grpc::Status status = porting_->ListPorts(&context, request, &response);
+    grpc::Status status = npd::v1::PortingService::NewStub(channels_.channel("operator"))
+                              ->ListPorts(&context, request, &response);
     if (!status.ok()) return ToAbsl(status);
     for (npd::v1::Port& p : *response.mutable_ports()) out.push_back(std::move(p));
     request.set_page_token(response.next_page_token());
@@ -78,9 +67,10 @@ absl::StatusOr<std::vector<npd::v1::Port>> RefundCalls::ListPorts(npd::v1::PortS
 npd::testing::Reply<npd::v1::ClaimRefundResponse> RefundCalls::Claim(
     const std::string& as, const npd::v1::ClaimRefundRequest& request) {
   grpc::ClientContext context;
-  Prepare(context, as);
+  Prepare(context);
   npd::testing::Reply<npd::v1::ClaimRefundResponse> reply;
-  reply.status = refunds_->ClaimRefund(&context, request, &reply.response);
+  reply.status = npd::v1::RefundService::NewStub(channels_.channel(as))
+                     ->ClaimRefund(&context, request, &reply.response);
   return reply;
 }
 

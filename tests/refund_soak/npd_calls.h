@@ -22,8 +22,7 @@
 
 namespace npd::refund_soak {
 
-// A channel to `address` that retries connecting every 100-500 ms (npd restarts on the same port).
-std::shared_ptr<grpc::Channel> FastReconnectChannel(const std::string& address);
+using npd::testing::FastReconnectArgs;
 
 // The codes a client sees while npd is down, restarting or shedding load; anything else is npd's
 // answer.
@@ -46,10 +45,11 @@ auto UntilAnswered(const std::atomic<bool>& stop, std::atomic<int64_t>& retries,
   return std::nullopt;
 }
 
-// RefundService and port listing over one channel. Thread-safe (gRPC stubs are).
+// RefundService and port listing, each role over its own mutual-TLS channel (the shared test PKI).
+// Thread-safe.
 class RefundCalls {
  public:
-  explicit RefundCalls(std::shared_ptr<grpc::Channel> channel);
+  explicit RefundCalls(const std::string& address);
 
   // Every case in `state` (UNSPECIFIED: all), as the operator, following pages of 1000. The status
   // of the first failed page otherwise.
@@ -61,8 +61,7 @@ class RefundCalls {
       const std::string& as, const npd::v1::ClaimRefundRequest& request);
 
  private:
-  std::unique_ptr<npd::v1::RefundService::Stub> refunds_;
-  std::unique_ptr<npd::v1::PortingService::Stub> porting_;
+  npd::testing::NpdClient channels_;
 };
 
 }  // namespace npd::refund_soak

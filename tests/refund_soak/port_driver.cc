@@ -12,9 +12,8 @@ namespace npd::refund_soak {
 using npd::testing::Holder;
 using npd::testing::NpdClient;
 
-PortDriver::PortDriver(std::shared_ptr<grpc::Channel> channel, const SoakNumbers& numbers,
-                       int clients)
-    : channel_(std::move(channel)), numbers_(numbers), clients_(clients) {}
+PortDriver::PortDriver(std::string address, const SoakNumbers& numbers, int clients)
+    : address_(std::move(address)), numbers_(numbers), clients_(clients) {}
 
 PortDriver::~PortDriver() { Stop(); }
 
@@ -40,7 +39,7 @@ void PortDriver::PortAll(size_t first, size_t step) {
 }
 
 void PortDriver::PortOne(const SoakNumber& number) {
-  NpdClient npd(channel_);
+  NpdClient npd(address_, FastReconnectArgs());
   const std::string& msisdn = number.msisdn;
   auto fail = [&](const std::string& rpc, const std::string& as, const std::string& what) {
     Error(absl::StrCat(rpc, " ", msisdn, " as ", as, ": ", what));
@@ -89,7 +88,7 @@ void PortDriver::PortOne(const SoakNumber& number) {
 // Confirms, as every carrier, the highest feed position npd reported. Confirming at or below a
 // carrier's position changes nothing, so repeats after a kill are harmless.
 void PortDriver::ConfirmLoop() {
-  NpdClient npd(channel_);
+  NpdClient npd(address_, FastReconnectArgs());
   const std::vector<std::string> carriers = {"cmcc", "ctcc", "cucc"};
   uint64_t head = 0;
   while (!stop_) {

@@ -25,7 +25,7 @@ namespace npd::refund_soak {
 class PortDriver {
  public:
   // `numbers` outlives this. `clients` threads port; one more confirms.
-  PortDriver(std::shared_ptr<grpc::Channel> channel, const SoakNumbers& numbers, int clients);
+  PortDriver(std::string address, const SoakNumbers& numbers, int clients);
   ~PortDriver();  // Stop()
 
   void Start();
@@ -49,7 +49,7 @@ class PortDriver {
   void ConfirmLoop();
   void Error(std::string line);
 
-  std::shared_ptr<grpc::Channel> channel_;
+  const std::string address_;
   const SoakNumbers& numbers_;
   const int clients_;
   std::atomic<bool> stop_{false};

@@ -108,6 +108,12 @@ int RunRefundSoak(SoakOptions o) {
   fake_options.billing.carrier_of = [&numbers](const std::string& msisdn) {
     return numbers.DonorOf(msisdn);
   };
+  // Like real outside systems, over mutual TLS, calling npd back with their own identities.
+  npd::testing::TestPki& pki = npd::testing::TestPki::Shared();
+  for (const char* name : {"billing-cmcc", "billing-cucc", "billing-ctcc", "payment"}) {
+    pki.Ensure(name);
+  }
+  fake_options.tls_dir = pki.dir();
   fakes::FakeOutside outside(fake_options);
   absl::StatusOr<std::string> fake = outside.Start();
   if (!fake.ok()) {
@@ -119,8 +125,7 @@ int RunRefundSoak(SoakOptions o) {
 
   npd::testing::NpdProcess npd(o.npd_binary, dir + "/npd", NpdSettings(o, address, *fake));
   Watchdog watchdog(hard_end + absl::Seconds(15), npd);
-  const std::shared_ptr<grpc::Channel> channel = FastReconnectChannel(address);
-  npd::testing::NpdClient health(channel);
+  npd::testing::NpdClient health(address, FastReconnectArgs());
   auto start_npd = [&](const std::string& when) {
     if (npd.Start(30) && health.WaitReady(30)) {
       outside.SetNpdAddress(address);  // the callback target, after every (re)start
@@ -130,8 +135,8 @@ int RunRefundSoak(SoakOptions o) {
     return false;
   };
 
-  PortDriver ports(channel, numbers, o.port_clients);
-  ClaimDriver claims(channel, numbers, o.claim_clients, o.seed);
+  PortDriver ports(address, numbers, o.port_clients);
+  ClaimDriver claims(address, numbers, o.claim_clients, o.seed);
   std::vector<npd::v1::Refund> cases;
   std::vector<npd::v1::Port> completed;
   absl::Time faults_off = started;
@@ -185,7 +190,7 @@ int RunRefundSoak(SoakOptions o) {
     outside.SetFaultPlan(fakes::FaultPlan{});
     Log(absl::StrCat("load done (", ports.approved(), " ports approved), faults off, draining, ",
                      Elapsed(started)));
-    RefundCalls reader(channel);
+    RefundCalls reader(address);
     const absl::Time drain_end =
         std::min(faults_off + absl::Seconds(o.drain_timeout), hard_end - absl::Seconds(10));
     bool drained = false;

@@ -21,7 +21,6 @@ class AuditTest : public SyncTest {
  protected:
   void SetUp() override {
     SyncTest::SetUp();
-    stub_ = npd::v1::AuditService::NewStub(client().channel());
     // npd's set: three cmcc numbers ported to cucc, one to ctcc.
     CutOver({CmccNumber(1), CmccNumber(2), CmccNumber(3)});
     CutOver({CmccNumber(5)}, "ctcc");
@@ -55,8 +54,8 @@ class AuditTest : public SyncTest {
                                                 const std::string& as = "cucc") {
     Reply<npd::v1::CompareBlocksResponse> reply;
     grpc::ClientContext context;
-    context.AddMetadata("x-npd-caller", as);
-    reply.status = stub_->CompareBlocks(&context, request, &reply.response);
+    reply.status = npd::v1::AuditService::NewStub(ChannelAs(as))
+                       ->CompareBlocks(&context, request, &reply.response);
     return reply;
   }
 
@@ -72,8 +71,8 @@ class AuditTest : public SyncTest {
     }
     Reply<npd::v1::DiffBlockResponse> reply;
     grpc::ClientContext context;
-    context.AddMetadata("x-npd-caller", as);
-    reply.status = stub_->DiffBlock(&context, request, &reply.response);
+    reply.status = npd::v1::AuditService::NewStub(ChannelAs(as))
+                       ->DiffBlock(&context, request, &reply.response);
     return reply;
   }
 
@@ -93,8 +92,6 @@ class AuditTest : public SyncTest {
     return diff.response.differences_size() == 1 ? diff.response.differences(0)
                                                  : npd::v1::RoutingDifference();
   }
-
-  std::unique_ptr<npd::v1::AuditService::Stub> stub_;
 };
 
 TEST_F(AuditTest, CorrectCopyHasNoMismatch) {

@@ -31,10 +31,8 @@ class CheckpointTest : public NpdTest {
 
   grpc::Status Checkpoint(const std::string& as, const std::string& directory,
                           npd::v1::CheckpointResponse* response = nullptr) {
-    auto stub = npd::v1::AdminService::NewStub(client().channel());
+    auto stub = npd::v1::AdminService::NewStub(ChannelAs(as));
     grpc::ClientContext context;
-    if (!as.empty()) context.AddMetadata("x-npd-caller", as);
-    if (as == "operator") context.AddMetadata("x-npd-operator", "checkpoint-test");
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
     npd::v1::CheckpointRequest request;
     request.set_directory(directory);

@@ -50,10 +50,9 @@ TEST_F(FeedTest, ResumeDeliversEachChangeOnceInOrder) {
 
   // A resume position beyond head + 1 is refused.
   grpc::ClientContext context;
-  context.AddMetadata("x-npd-caller", "ctcc");
   npd::v1::SubscribeRequest beyond;
   beyond.set_from_sequence(100);
-  auto stub = npd::v1::RoutingFeedService::NewStub(client().channel());
+  auto stub = npd::v1::RoutingFeedService::NewStub(client().channel("ctcc"));
   auto reader = stub->Subscribe(&context, beyond);
   npd::v1::SubscribeResponse message;
   EXPECT_FALSE(reader->Read(&message));
@@ -116,11 +115,10 @@ class HeartbeatTest : public FeedTest {
 TEST_F(HeartbeatTest, IdleStreamGetsHeartbeatsWithHead) {
   CutOver(1);
   grpc::ClientContext context;
-  context.AddMetadata("x-npd-caller", "cucc");
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
   npd::v1::SubscribeRequest request;
   request.set_from_sequence(2);
-  auto stub = npd::v1::RoutingFeedService::NewStub(client().channel());
+  auto stub = npd::v1::RoutingFeedService::NewStub(client().channel("cucc"));
   auto reader = stub->Subscribe(&context, request);
   npd::v1::SubscribeResponse message;
   ASSERT_TRUE(reader->Read(&message));

@@ -88,12 +88,10 @@ class HistoryTest : public RefundTest {
     WaitForRefund(refund_id_, npd::v1::REFUND_STATE_AWAIT_CLAIM);
   }
 
-  // One GetHistory call as `as` (the operator calls name a person, as operator calls must).
+  // One GetHistory call as `as` ("operator" is the test operator's certificate).
   Reply<GetHistoryResponse> Page(const std::string& as, const GetHistoryRequest& request) {
-    auto stub = npd::v1::HistoryService::NewStub(client().channel());
+    auto stub = npd::v1::HistoryService::NewStub(ChannelAs(as));
     grpc::ClientContext context;
-    if (!as.empty()) context.AddMetadata("x-npd-caller", as);
-    if (as == "operator") context.AddMetadata("x-npd-operator", "alice");
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
     Reply<GetHistoryResponse> reply;
     reply.status = stub->GetHistory(&context, request, &reply.response);
@@ -300,9 +298,17 @@ TEST_F(HistoryTest, EachCarrierSeesItsTransactionsAndWhatItDid) {
 }
 
 TEST_F(HistoryTest, UnknownCallersAndThePaymentChannelAreRefused) {
-  for (const std::string as : {"", "payment", "cmcc-billing"}) {
+  // No certificate, and a certificate naming no npd principal: not authenticated.
+  TestPki::Shared().Issue("history-odd", {.uris = {"spiffe://npd/carrier/cmcc/billing"}});
+  for (const std::string as : {"", "history-odd"}) {
     auto reply = Page(as, ForMsisdn(kCmccNumber));
     EXPECT_EQ(reply.status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << "'" << as << "'";
+  }
+  // The payment channel and a carrier's self-service backend are who they say, but may not read
+  // histories.
+  for (const std::string as : {"payment", "cmcc-selfservice", "billing-cmcc"}) {
+    auto reply = Page(as, ForMsisdn(kCmccNumber));
+    EXPECT_EQ(reply.status.error_code(), grpc::StatusCode::PERMISSION_DENIED) << as;
   }
 }
 

@@ -1,5 +1,6 @@
-// An npd assembled in-process (NpdServer: real RocksDB in a temp dir, real gRPC on 127.0.0.1:0)
-// with a clock the test can move forward, and a client talking to it over the socket.
+// An npd assembled in-process (NpdServer: real RocksDB in a temp dir, real gRPC over mutual TLS on
+// 127.0.0.1:0) with a clock the test can move forward, and a client talking to it over the socket
+// with the shared test PKI's certificates.
 #ifndef NPD_TESTS_SERVICE_NPD_FIXTURE_H_
 #define NPD_TESTS_SERVICE_NPD_FIXTURE_H_
 
@@ -43,6 +44,10 @@ class NpdTest : public ::testing::Test {
     config.identity_secret = "test-secret";
     config.drain_timeout = absl::Seconds(2);
     config.policy.cutover.mode = core::CutoverPolicy::Mode::kImmediate;
+    const TestPki& pki = TestPki::Shared();
+    config.tls_cert = pki.ServerCert();
+    config.tls_key = pki.ServerKey();
+    config.tls_client_ca = pki.CaFile();
     Configure(config);
     server_ = std::make_unique<NpdServer>(config, clock_);
     absl::Status started = server_->Start();
@@ -61,6 +66,10 @@ class NpdTest : public ::testing::Test {
   }
 
   NpdClient& client() { return *client_; }
+  // The channel of role `as` (see NpdClient); empty: TLS without a client certificate.
+  std::shared_ptr<grpc::Channel> ChannelAs(const std::string& as) {
+    return as.empty() ? AnonymousTestChannel(server_->address()) : client().channel(as);
+  }
 
   // Set by a test that leaves the store inconsistent on purpose.
   bool skip_replay_check_ = false;

@@ -29,10 +29,8 @@ class OperationsTest : public RefundTest {
 
   template <typename Req, typename Resp, typename Method>
   grpc::Status Ops(const std::string& as, Method method, const Req& request, Resp* response) {
-    auto stub = npd::v1::OperationsService::NewStub(client().channel());
+    auto stub = npd::v1::OperationsService::NewStub(ChannelAs(as));
     grpc::ClientContext context;
-    context.AddMetadata("x-npd-caller", as);
-    if (as == "operator") context.AddMetadata("x-npd-operator", kTestOperator);
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
     return ((*stub).*method)(&context, request, response);
   }

@@ -19,6 +19,13 @@ void RefundTest::SetUp() {
   options.billing.carrier_of = [](const std::string& msisdn) -> std::string {
     return msisdn.rfind("186", 0) == 0 ? "cucc" : msisdn.rfind("133", 0) == 0 ? "ctcc" : "cmcc";
   };
+  // The fakes speak mutual TLS like real outside systems, and call npd back with their own
+  // identities.
+  TestPki& pki = TestPki::Shared();
+  for (const char* name : {"billing-cmcc", "billing-cucc", "billing-ctcc", "payment"}) {
+    pki.Ensure(name);
+  }
+  options.tls_dir = pki.dir();
   ConfigureFakes(options);
   outside_ = std::make_unique<fakes::FakeOutside>(options);
   auto address = outside_->Start();
@@ -69,10 +76,8 @@ std::string RefundTest::CompletePort(const std::string& msisdn, const std::strin
 grpc::Status RefundTest::Call(
     const std::string& as,
     const std::function<grpc::Status(npd::v1::RefundService::Stub&, grpc::ClientContext&)>& call) {
-  auto stub = npd::v1::RefundService::NewStub(client().channel());
+  auto stub = npd::v1::RefundService::NewStub(ChannelAs(as));
   grpc::ClientContext context;
-  context.AddMetadata("x-npd-caller", as);
-  if (as == "operator") context.AddMetadata("x-npd-operator", kTestOperator);
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
   return call(*stub, context);
 }

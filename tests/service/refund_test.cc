@@ -240,13 +240,13 @@ TEST_F(RefundFlowTest, OnlyTheDonorAndOperatorSeeOrClaimACase) {
   npd::v1::Refund seen;
   EXPECT_TRUE(GetRefund("cmcc", id, &seen).ok());
   EXPECT_EQ(GetRefund("cucc", id, &seen).error_code(), grpc::StatusCode::NOT_FOUND);
-  EXPECT_EQ(GetRefund("payment", id, &seen).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(GetRefund("payment", id, &seen).error_code(), grpc::StatusCode::PERMISSION_DENIED);
   npd::v1::ClaimRefundResponse response;
   EXPECT_EQ(Claim("ctcc", id, Holder(), Card(), "Beijing", &response).error_code(),
             grpc::StatusCode::NOT_FOUND);
-  // The payment role exists only for payout results.
+  // The payment channel may only report payout results.
   auto lookup = client().Lookup("payment", kCmccNumber);
-  EXPECT_EQ(lookup.status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(lookup.status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   npd::v1::ReportPayoutResultRequest report;
   report.set_request_id("r1");
   report.set_payout_key(id + ":payout:1");

@@ -34,10 +34,8 @@ class ReportServiceTest : public RefundTest {
   }
   grpc::Status GetReport(const std::string& as, const npd::v1::GetReportRequest& request,
                          npd::v1::Report* report) {
-    auto stub = npd::v1::ReportService::NewStub(client().channel());
+    auto stub = npd::v1::ReportService::NewStub(ChannelAs(as));
     grpc::ClientContext context;
-    if (!as.empty()) context.AddMetadata("x-npd-caller", as);
-    if (as == "operator") context.AddMetadata("x-npd-operator", "report-test");
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
     npd::v1::GetReportResponse response;
     grpc::Status status = stub->GetReport(&context, request, &response);
@@ -203,7 +201,7 @@ TEST_F(ReportServiceTest, ACarrierSeesOnlyItselfAndTheOperatorMayPickOne) {
             grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(GetReport("", from, to, nullptr).error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(GetReport("payment", from, to, nullptr).error_code(),
-            grpc::StatusCode::UNAUTHENTICATED);
+            grpc::StatusCode::PERMISSION_DENIED);
 }
 
 TEST_F(ReportServiceTest, BadRequestsAreInvalidArgument) {

@@ -42,7 +42,8 @@ TEST_F(ResyncTest, SnapshotEntriesEqualLookupsAtTheHeaderPosition) {
       auto change = client().ReadFeed("operator", 1, 3, 5);
       ASSERT_EQ(change.size(), 3u);
       bool named = false;
-      for (const auto& c : change) named |= c.msisdn() == entry.msisdn() && c.port_id() == entry.port_id();
+      for (const auto& c : change)
+        named |= c.msisdn() == entry.msisdn() && c.port_id() == entry.port_id();
       EXPECT_TRUE(named) << entry.ShortDebugString();
     }
   }
@@ -57,8 +58,8 @@ TEST_F(ResyncTest, EmptySnapshotHasHeaderAndTrailer) {
   EXPECT_EQ(snapshot.trailer_count, 0u);
   EXPECT_TRUE(snapshot.entries.empty());
 
-  grpc::ClientContext context;  // no caller header
-  auto stub = npd::v1::RoutingFeedService::NewStub(client().channel());
+  grpc::ClientContext context;  // no client certificate
+  auto stub = npd::v1::RoutingFeedService::NewStub(ChannelAs(""));
   auto reader = stub->ExportSnapshot(&context, npd::v1::ExportSnapshotRequest());
   npd::v1::ExportSnapshotResponse message;
   EXPECT_FALSE(reader->Read(&message));
@@ -159,11 +160,10 @@ TEST_F(PruningTest, HeartbeatsCarryDeliveredConfirmedAndFirstRetained) {
   ASSERT_EQ(WaitUntilPruned().error_code(), grpc::StatusCode::FAILED_PRECONDITION);
 
   grpc::ClientContext context;
-  context.AddMetadata("x-npd-caller", "cucc");
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
   npd::v1::SubscribeRequest request;
   request.set_from_sequence(3);
-  auto stub = npd::v1::RoutingFeedService::NewStub(client().channel());
+  auto stub = npd::v1::RoutingFeedService::NewStub(client().channel("cucc"));
   auto reader = stub->Subscribe(&context, request);
   npd::v1::SubscribeResponse message;
   ASSERT_TRUE(reader->Read(&message));

@@ -42,10 +42,8 @@ class SyncTest : public NpdTest {
   Snapshot Export(const std::string& as) {
     Snapshot out;
     grpc::ClientContext context;
-    context.AddMetadata("x-npd-caller", as);
-    if (std::string_view(as) == "operator") context.AddMetadata("x-npd-operator", "test-operator");
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    auto stub = npd::v1::RoutingFeedService::NewStub(client().channel());
+    auto stub = npd::v1::RoutingFeedService::NewStub(ChannelAs(as));
     auto reader = stub->ExportSnapshot(&context, npd::v1::ExportSnapshotRequest());
     npd::v1::ExportSnapshotResponse message;
     while (reader->Read(&message)) {
@@ -71,12 +69,10 @@ class SyncTest : public NpdTest {
   grpc::Status FirstMessage(const std::string& as, uint64_t from,
                             npd::v1::SubscribeResponse* first) {
     grpc::ClientContext context;
-    context.AddMetadata("x-npd-caller", as);
-    if (std::string_view(as) == "operator") context.AddMetadata("x-npd-operator", "test-operator");
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
     npd::v1::SubscribeRequest request;
     request.set_from_sequence(from);
-    auto stub = npd::v1::RoutingFeedService::NewStub(client().channel());
+    auto stub = npd::v1::RoutingFeedService::NewStub(ChannelAs(as));
     auto reader = stub->Subscribe(&context, request);
     if (reader->Read(first)) {
       context.TryCancel();

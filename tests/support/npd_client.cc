@@ -14,16 +14,10 @@ namespace {
 
 constexpr auto kCallTimeout = std::chrono::seconds(10);
 
-void Prepare(grpc::ClientContext& context, const std::string& as) {
-  context.AddMetadata("x-npd-caller", as);
-  if (as == "operator") context.AddMetadata("x-npd-operator", kTestOperator);
-  context.set_deadline(std::chrono::system_clock::now() + kCallTimeout);
-}
-
 template <typename Req, typename Resp, typename Stub, typename Method>
-Reply<Resp> Call(Stub& stub, Method method, const std::string& as, const Req& request) {
+Reply<Resp> Call(Stub& stub, Method method, const Req& request) {
   grpc::ClientContext context;
-  Prepare(context, as);
+  context.set_deadline(std::chrono::system_clock::now() + kCallTimeout);
   Reply<Resp> reply;
   reply.status = (stub.*method)(&context, request, &reply.response);
   return reply;
@@ -32,6 +26,15 @@ Reply<Resp> Call(Stub& stub, Method method, const std::string& as, const Req& re
 std::string IdOrNew(const std::string& id) { return id.empty() ? NewRequestId() : id; }
 
 }  // namespace
+
+grpc::ChannelArguments FastReconnectArgs() {
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 500);
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  return args;
+}
 
 std::string NewRequestId() {
   static thread_local std::mt19937_64 rng{std::random_device{}()};
@@ -54,17 +57,28 @@ npd::v1::Identity OtherPerson() {
   return id;
 }
 
-NpdClient::NpdClient(const std::string& address)
-    : NpdClient(grpc::CreateChannel(address, grpc::InsecureChannelCredentials())) {}
+NpdClient::NpdClient(std::string address, grpc::ChannelArguments args)
+    : address_(std::move(address)), args_(std::move(args)) {}
 
-NpdClient::NpdClient(std::shared_ptr<grpc::Channel> channel)
-    : channel_(std::move(channel)),
-      porting_(npd::v1::PortingService::NewStub(channel_)),
-      numbers_(npd::v1::NumberService::NewStub(channel_)),
-      feed_(npd::v1::RoutingFeedService::NewStub(channel_)) {}
+NpdClient::Stubs& NpdClient::For(const std::string& role) {
+  std::lock_guard lock(mu_);
+  auto& stubs = stubs_[role];
+  if (stubs == nullptr) {
+    stubs = std::make_unique<Stubs>();
+    stubs->channel = NewTestChannel(address_, role, args_);
+    stubs->porting = npd::v1::PortingService::NewStub(stubs->channel);
+    stubs->numbers = npd::v1::NumberService::NewStub(stubs->channel);
+    stubs->feed = npd::v1::RoutingFeedService::NewStub(stubs->channel);
+  }
+  return *stubs;
+}
 
-bool NpdClient::WaitReady(int seconds) {
-  auto health = grpc::health::v1::Health::NewStub(channel_);
+std::shared_ptr<grpc::Channel> NpdClient::channel(const std::string& role) {
+  return For(role).channel;
+}
+
+bool NpdClient::WaitReady(int seconds, const std::string& as) {
+  auto health = grpc::health::v1::Health::NewStub(channel(as));
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
   while (std::chrono::steady_clock::now() < until) {
     grpc::ClientContext context;
@@ -89,7 +103,7 @@ Reply<npd::v1::IssueAuthCodeResponse> NpdClient::IssueCode(const std::string& as
   request.set_msisdn(msisdn);
   *request.mutable_holder() = holder;
   return Call<npd::v1::IssueAuthCodeRequest, npd::v1::IssueAuthCodeResponse>(
-      *porting_, &npd::v1::PortingService::Stub::IssueAuthCode, as, request);
+      *For(as).porting, &npd::v1::PortingService::Stub::IssueAuthCode, request);
 }
 
 Reply<npd::v1::SubmitPortResponse> NpdClient::Submit(const std::string& as,
@@ -111,7 +125,7 @@ Reply<npd::v1::SubmitPortResponse> NpdClient::Submit(const std::string& as,
 Reply<npd::v1::SubmitPortResponse> NpdClient::Submit(const std::string& as,
                                                      npd::v1::SubmitPortRequest request) {
   return Call<npd::v1::SubmitPortRequest, npd::v1::SubmitPortResponse>(
-      *porting_, &npd::v1::PortingService::Stub::SubmitPort, as, request);
+      *For(as).porting, &npd::v1::PortingService::Stub::SubmitPort, request);
 }
 
 Reply<npd::v1::AnswerPortResponse> NpdClient::Approve(const std::string& as,
@@ -122,7 +136,7 @@ Reply<npd::v1::AnswerPortResponse> NpdClient::Approve(const std::string& as,
   request.set_port_id(port_id);
   request.set_approve(true);
   return Call<npd::v1::AnswerPortRequest, npd::v1::AnswerPortResponse>(
-      *porting_, &npd::v1::PortingService::Stub::AnswerPort, as, request);
+      *For(as).porting, &npd::v1::PortingService::Stub::AnswerPort, request);
 }
 
 Reply<npd::v1::AnswerPortResponse> NpdClient::Reject(const std::string& as,
@@ -136,7 +150,7 @@ Reply<npd::v1::AnswerPortResponse> NpdClient::Reject(const std::string& as,
   for (auto r : reasons) request.add_reasons(r);
   request.set_note(note);
   return Call<npd::v1::AnswerPortRequest, npd::v1::AnswerPortResponse>(
-      *porting_, &npd::v1::PortingService::Stub::AnswerPort, as, request);
+      *For(as).porting, &npd::v1::PortingService::Stub::AnswerPort, request);
 }
 
 Reply<npd::v1::CancelPortResponse> NpdClient::Cancel(const std::string& as,
@@ -147,7 +161,7 @@ Reply<npd::v1::CancelPortResponse> NpdClient::Cancel(const std::string& as,
   request.set_port_id(port_id);
   request.set_reason("subscriber changed their mind");
   return Call<npd::v1::CancelPortRequest, npd::v1::CancelPortResponse>(
-      *porting_, &npd::v1::PortingService::Stub::CancelPort, as, request);
+      *For(as).porting, &npd::v1::PortingService::Stub::CancelPort, request);
 }
 
 Reply<npd::v1::GetPortResponse> NpdClient::GetPort(const std::string& as,
@@ -155,20 +169,20 @@ Reply<npd::v1::GetPortResponse> NpdClient::GetPort(const std::string& as,
   npd::v1::GetPortRequest request;
   request.set_port_id(port_id);
   return Call<npd::v1::GetPortRequest, npd::v1::GetPortResponse>(
-      *porting_, &npd::v1::PortingService::Stub::GetPort, as, request);
+      *For(as).porting, &npd::v1::PortingService::Stub::GetPort, request);
 }
 
 Reply<npd::v1::ListPortsResponse> NpdClient::ListPorts(const std::string& as,
                                                        npd::v1::ListPortsRequest request) {
   return Call<npd::v1::ListPortsRequest, npd::v1::ListPortsResponse>(
-      *porting_, &npd::v1::PortingService::Stub::ListPorts, as, request);
+      *For(as).porting, &npd::v1::PortingService::Stub::ListPorts, request);
 }
 
 Reply<npd::v1::LookupResponse> NpdClient::Lookup(const std::string& as, const std::string& msisdn) {
   npd::v1::LookupRequest request;
   request.set_msisdn(msisdn);
   return Call<npd::v1::LookupRequest, npd::v1::LookupResponse>(
-      *numbers_, &npd::v1::NumberService::Stub::Lookup, as, request);
+      *For(as).numbers, &npd::v1::NumberService::Stub::Lookup, request);
 }
 
 Reply<npd::v1::ResendRoutingResponse> NpdClient::Resend(const std::string& as,
@@ -180,7 +194,7 @@ Reply<npd::v1::ResendRoutingResponse> NpdClient::Resend(const std::string& as,
   request.set_port_id(port_id);
   request.set_reason(reason);
   return Call<npd::v1::ResendRoutingRequest, npd::v1::ResendRoutingResponse>(
-      *porting_, &npd::v1::PortingService::Stub::ResendRouting, as, request);
+      *For(as).porting, &npd::v1::PortingService::Stub::ResendRouting, request);
 }
 
 Reply<npd::v1::DisconnectNumberResponse> NpdClient::Disconnect(const std::string& as,
@@ -196,7 +210,7 @@ Reply<npd::v1::DisconnectNumberResponse> NpdClient::Disconnect(const std::string
     request.mutable_effective_at()->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
   }
   return Call<npd::v1::DisconnectNumberRequest, npd::v1::DisconnectNumberResponse>(
-      *porting_, &npd::v1::PortingService::Stub::DisconnectNumber, as, request);
+      *For(as).porting, &npd::v1::PortingService::Stub::DisconnectNumber, request);
 }
 
 Reply<npd::v1::ConfirmResponse> NpdClient::Confirm(const std::string& as, uint64_t sequence,
@@ -205,18 +219,16 @@ Reply<npd::v1::ConfirmResponse> NpdClient::Confirm(const std::string& as, uint64
   request.set_request_id(IdOrNew(request_id));
   request.set_sequence(sequence);
   return Call<npd::v1::ConfirmRequest, npd::v1::ConfirmResponse>(
-      *feed_, &npd::v1::RoutingFeedService::Stub::Confirm, as, request);
+      *For(as).feed, &npd::v1::RoutingFeedService::Stub::Confirm, request);
 }
 
 std::vector<npd::v1::RoutingChange> NpdClient::ReadFeed(const std::string& as, uint64_t from,
                                                         size_t count, int seconds) {
   grpc::ClientContext context;
-  context.AddMetadata("x-npd-caller", as);
-  if (as == "operator") context.AddMetadata("x-npd-operator", kTestOperator);
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(seconds));
   npd::v1::SubscribeRequest request;
   request.set_from_sequence(from);
-  auto reader = feed_->Subscribe(&context, request);
+  auto reader = For(as).feed->Subscribe(&context, request);
   std::vector<npd::v1::RoutingChange> changes;
   npd::v1::SubscribeResponse message;
   while (changes.size() < count && reader->Read(&message)) {

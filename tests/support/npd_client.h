@@ -1,24 +1,25 @@
 // Test-side gRPC calls to npd as a given role, with fresh request ids, and the identities the
-// scenarios use. Every call goes over a real channel to a real server.
+// scenarios use. Every call goes over a real mutual-TLS channel (the role's certificate from the
+// shared test PKI, tests/support/test_pki.h) to a real server.
 #ifndef NPD_TESTS_SUPPORT_NPD_CLIENT_H_
 #define NPD_TESTS_SUPPORT_NPD_CLIENT_H_
 
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include <grpcpp/grpcpp.h>
 
 #include "absl/time/time.h"
+#include "tests/support/test_pki.h"
 
 #include "npd/v1/feed.grpc.pb.h"
 #include "npd/v1/number.grpc.pb.h"
 #include "npd/v1/porting.grpc.pb.h"
 
 namespace npd::testing {
-
-// The person every operator call names (x-npd-operator), next to x-npd-caller "operator".
-inline constexpr char kTestOperator[] = "test-operator";
 
 // A valid resident identity card holder (the check character of the number is correct).
 npd::v1::Identity Holder();
@@ -33,14 +34,16 @@ struct Reply {
   bool ok() const { return status.ok(); }
 };
 
+// Roles: a carrier id ("cmcc"), "<carrier>-selfservice", "operator" (kTestOperator), "payment",
+// "billing-<carrier>" (TestIdentityName).
 class NpdClient {
  public:
-  explicit NpdClient(const std::string& address);
-  // Over a channel the caller made (e.g. with a short reconnect backoff).
-  explicit NpdClient(std::shared_ptr<grpc::Channel> channel);
+  // Calls npd at `address`, each role over its own channel, made with `args` (e.g. a short
+  // reconnect backoff).
+  explicit NpdClient(std::string address, grpc::ChannelArguments args = grpc::ChannelArguments());
 
-  // Waits until the server answers (health check), at most `seconds`.
-  bool WaitReady(int seconds);
+  // Waits until the server answers (health check, as `as`), at most `seconds`.
+  bool WaitReady(int seconds, const std::string& as = "operator");
 
   Reply<npd::v1::IssueAuthCodeResponse> IssueCode(const std::string& as, const std::string& msisdn,
                                                   const npd::v1::Identity& holder,
@@ -86,16 +89,31 @@ class NpdClient {
   npd::v1::Port StartPort(const std::string& donor, const std::string& recipient,
                           const std::string& msisdn, const std::string& local_network);
 
-  std::shared_ptr<grpc::Channel> channel() const { return channel_; }
+  // The channel of `role`, made on first use.
+  std::shared_ptr<grpc::Channel> channel(const std::string& role);
+  const std::string& address() const { return address_; }
 
  private:
-  std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<npd::v1::PortingService::Stub> porting_;
-  std::unique_ptr<npd::v1::NumberService::Stub> numbers_;
-  std::unique_ptr<npd::v1::RoutingFeedService::Stub> feed_;
+  struct Stubs {
+    std::shared_ptr<grpc::Channel> channel;
+    std::unique_ptr<npd::v1::PortingService::Stub> porting;
+    std::unique_ptr<npd::v1::NumberService::Stub> numbers;
+    std::unique_ptr<npd::v1::RoutingFeedService::Stub> feed;
+  };
+  Stubs& For(const std::string& role);
+
+  const std::string address_;
+  const grpc::ChannelArguments args_;
+  std::mutex mu_;
+  std::map<std::string, std::unique_ptr<Stubs>> stubs_;  // guarded by mu_
 };
 
 std::string NewRequestId();
+
+// Channel arguments that retry connecting every 100-500 ms (gRPC's default backoff grows to
+// minutes), with a subchannel of their own, so that a client sees npd again right after it
+// restarts on the same address.
+grpc::ChannelArguments FastReconnectArgs();
 
 }  // namespace npd::testing
 

@@ -10,11 +10,21 @@
 #include <fstream>
 #include <thread>
 
+#include "tests/support/test_pki.h"
+
 namespace npd::testing {
 
 NpdProcess::NpdProcess(std::string binary, std::string data_dir,
                        std::map<std::string, std::string> settings)
-    : binary_(std::move(binary)), data_dir_(std::move(data_dir)), settings_(std::move(settings)) {}
+    : binary_(std::move(binary)), data_dir_(std::move(data_dir)), settings_(std::move(settings)) {
+  // Mutual TLS with the shared test PKI, unless the test asks for the development mode.
+  if (!settings_.contains("security.dev_header_identity")) {
+    const TestPki& pki = TestPki::Shared();
+    settings_.try_emplace("server.tls_cert", pki.ServerCert());
+    settings_.try_emplace("server.tls_key", pki.ServerKey());
+    settings_.try_emplace("server.tls_client_ca", pki.CaFile());
+  }
+}
 
 NpdProcess::~NpdProcess() {
   if (pid_ > 0) Stop(SIGKILL);

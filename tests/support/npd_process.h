@@ -15,6 +15,8 @@ class NpdProcess {
  public:
   // `binary`: path of npd. `data_dir`: kept across restarts. `settings`: --set key=value pairs;
   // "server.listen" is passed as --listen (default 127.0.0.1:0, a fresh port at every start).
+  // Unless `settings` turn on security.dev_header_identity, npd serves mutual TLS with the shared
+  // test PKI (tests/support/test_pki.h).
   NpdProcess(std::string binary, std::string data_dir, std::map<std::string, std::string> settings);
   ~NpdProcess();  // SIGKILLs a process still running
 

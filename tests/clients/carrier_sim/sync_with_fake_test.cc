@@ -1,6 +1,7 @@
-// Snapshot re-sync, the follower's re-sync path and the audit, against the in-process fake, which can
-// produce what the real npd makes hard to set up on demand: a feed history pruned at a chosen point,
-// a snapshot that ends early, planted mismatches. with_real_npd_test.cc covers them against npd.
+// Snapshot re-sync, the follower's re-sync path and the audit, against the in-process fake, which
+// can produce what the real npd makes hard to set up on demand: a feed history pruned at a chosen
+// point, a snapshot that ends early, planted mismatches. with_real_npd_test.cc covers them against
+// npd.
 #include <thread>
 
 #include <gmock/gmock.h>
@@ -10,6 +11,7 @@
 #include "clients/carrier_sim/feed_follower.h"
 #include "clients/carrier_sim/snapshot_resync.h"
 #include "clients/client/channel.h"
+#include "clients/client/identity.h"
 #include "tests/clients/carrier_sim/fake_sync_npd.h"
 #include "tests/clients/npctl/npctl_process.h"
 #include "tests/support/temp_dir.h"
@@ -63,8 +65,9 @@ std::vector<std::string> Msisdns(LocalNpDb& db) {
 class SyncWithFakeTest : public ::testing::Test {
  protected:
   void SetUp() override { db_ = std::move(LocalNpDb::Open(dir_.Sub("np.db")).value()); }
-  std::shared_ptr<grpc::Channel> Channel(const FakeSyncNpd& npd) {
-    return client::CreateNpdChannel(npd.address());
+  // The fake npd speaks plaintext and reads the development header.
+  std::shared_ptr<grpc::Channel> Channel(const FakeSyncNpd& npd, const std::string& carrier) {
+    return client::CreateIdentityChannel(npd.address(), {.name = carrier}).value();
   }
   testing::TempDir dir_;
   std::unique_ptr<LocalNpDb> db_;
@@ -75,7 +78,7 @@ TEST_F(SyncWithFakeTest, ResyncLoadsTheSnapshotAndConfirmsItsPosition) {
   FakeSyncNpd npd(Data());
   npd::v1::RoutingChange stale = Change(1, "13700137000", "cucc");
   ASSERT_TRUE(db_->Apply(stale).ok());
-  auto result = ResyncFromSnapshot(Channel(npd), "ctcc", *db_, timeout_);
+  auto result = ResyncFromSnapshot(Channel(npd, "ctcc"), "ctcc", *db_, timeout_);
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(result->feed_sequence, 5u);
   EXPECT_EQ(result->entries, 3u);
@@ -86,7 +89,7 @@ TEST_F(SyncWithFakeTest, ResyncLoadsTheSnapshotAndConfirmsItsPosition) {
   ASSERT_EQ(npd.confirms().size(), 1u);
   EXPECT_EQ(npd.confirms()[0].sequence(), 5u);
   EXPECT_FALSE(npd.confirms()[0].request_id().empty());
-  EXPECT_THAT(npd.callers(), ElementsAre("ctcc", "ctcc"));
+  EXPECT_THAT(npd.callers(), ElementsAre("spiffe://npd/carrier/ctcc", "spiffe://npd/carrier/ctcc"));
   const auto log = db_->AppliedLog().value();
   EXPECT_EQ(log.back().kind, LogKind::kResync);
   EXPECT_TRUE(VerifyAppliedLog(log).ok());
@@ -97,7 +100,7 @@ TEST_F(SyncWithFakeTest, AnIncompleteSnapshotLeavesTheDatabaseUntouched) {
   data.trailer_count_override = 4;
   FakeSyncNpd npd(data);
   ASSERT_TRUE(db_->Apply(Change(1, "13700137000", "cucc")).ok());
-  auto result = ResyncFromSnapshot(Channel(npd), "ctcc", *db_, timeout_);
+  auto result = ResyncFromSnapshot(Channel(npd, "ctcc"), "ctcc", *db_, timeout_);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), absl::StatusCode::kDataLoss);
   EXPECT_EQ(db_->Position().value(), 1u);
@@ -110,7 +113,7 @@ TEST_F(SyncWithFakeTest, AFollowerBehindTheHistoryResyncsThenFollowsTheRest) {
   FeedOptions options;
   options.auto_resync = true;
   options.confirm_interval = std::chrono::milliseconds(20);
-  FeedFollower follower(Channel(npd), "ctcc", *db_, options);
+  FeedFollower follower(Channel(npd, "ctcc"), "ctcc", *db_, options);
   absl::Status result;
   std::thread run([&] { result = follower.Run(); });
   for (int i = 0; i < 200 && follower.stats().confirmed < 7; ++i) {
@@ -133,7 +136,7 @@ TEST_F(SyncWithFakeTest, AFollowerBehindTheHistoryResyncsThenFollowsTheRest) {
 
 TEST_F(SyncWithFakeTest, WithoutAutoResyncAFollowerBehindTheHistoryStops) {
   FakeSyncNpd npd(Data());
-  FeedFollower follower(Channel(npd), "ctcc", *db_, FeedOptions());
+  FeedFollower follower(Channel(npd, "ctcc"), "ctcc", *db_, FeedOptions());
   const absl::Status result = follower.Run();
   EXPECT_EQ(result.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(result.message()), HasSubstr("npd-carrier-sim resync"));
@@ -148,7 +151,7 @@ TEST_F(SyncWithFakeTest, AHeartbeatReportingALowerConfirmedPositionGetsItConfirm
   FeedOptions options;
   options.confirm_interval = std::chrono::seconds(10);  // only heartbeats and confirm_every
   options.confirm_every = 2;
-  FeedFollower follower(Channel(npd), "cucc", *db_, options);
+  FeedFollower follower(Channel(npd, "cucc"), "cucc", *db_, options);
   absl::Status result;
   std::thread run([&] { result = follower.Run(); });
   std::this_thread::sleep_for(std::chrono::milliseconds(400));  // ~8 heartbeats
@@ -176,7 +179,7 @@ class AuditWithFakeTest : public SyncWithFakeTest {
 
 TEST_F(AuditWithFakeTest, FindsWrongMissingAndExtraEntriesAndRepairFixesThem) {
   FakeSyncNpd npd(Data());
-  auto report = RunAudit(Channel(npd), "cucc", *db_, /*repair=*/false, timeout_);
+  auto report = RunAudit(Channel(npd, "cucc"), "cucc", *db_, /*repair=*/false, timeout_);
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_FALSE(report->clean());
   EXPECT_EQ(report->blocks_compared, 3u);
@@ -193,20 +196,20 @@ TEST_F(AuditWithFakeTest, FindsWrongMissingAndExtraEntriesAndRepairFixesThem) {
   EXPECT_FALSE(report->repaired);
   EXPECT_EQ(db_->Entries().value().size(), 3u);
 
-  auto repaired = RunAudit(Channel(npd), "cucc", *db_, /*repair=*/true, timeout_);
+  auto repaired = RunAudit(Channel(npd, "cucc"), "cucc", *db_, /*repair=*/true, timeout_);
   ASSERT_TRUE(repaired.ok());
   EXPECT_TRUE(repaired->repaired);
   EXPECT_THAT(Msisdns(*db_),
               ElementsAre("13800138000=cucc", "13800138001=ctcc", "13900139000=cucc"));
   EXPECT_EQ(db_->Position().value(), 5u);
-  auto after = RunAudit(Channel(npd), "cucc", *db_, /*repair=*/false, timeout_);
+  auto after = RunAudit(Channel(npd, "cucc"), "cucc", *db_, /*repair=*/false, timeout_);
   ASSERT_TRUE(after.ok());
   EXPECT_TRUE(after->clean());
 }
 
 TEST_F(AuditWithFakeTest, SplitsTheCompareByScopeAndFindsTheSameBlocks) {
   FakeSyncNpd npd(Data());
-  auto report = RunAudit(Channel(npd), "cucc", *db_, false, timeout_, /*max_blocks=*/1);
+  auto report = RunAudit(Channel(npd, "cucc"), "cucc", *db_, false, timeout_, /*max_blocks=*/1);
   ASSERT_TRUE(report.ok()) << report.status();
   std::vector<std::string> blocks;
   for (const auto& m : report->mismatches) blocks.push_back(m.block());
@@ -241,8 +244,8 @@ TEST_F(AuditWithFakeTest, TheCommandLineExitsThreeOnDifferencesAndZeroWhenClean)
 }
 
 TEST_F(AuditWithFakeTest, AnUnreachableNpdIsAnError) {
-  auto report = RunAudit(client::CreateNpdChannel("127.0.0.1:1"), "cucc", *db_, false,
-                         std::chrono::seconds(2));
+  auto report = RunAudit(client::CreateIdentityChannel("127.0.0.1:1", {.name = "cucc"}).value(),
+                         "cucc", *db_, false, std::chrono::seconds(2));
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_THAT(std::string(report.status().message()), HasSubstr("CompareBlocks"));

@@ -40,7 +40,7 @@ class Sim {
   Sim(const std::string& address, const std::string& carrier, const std::string& db_path,
       DonorPolicy policy = DonorPolicy())
       : db_(std::move(LocalNpDb::Open(db_path).value())) {
-    auto channel = client::CreateNpdChannel(address);
+    auto channel = testing::TestChannel(address, carrier);
     FeedOptions feed;
     feed.confirm_every = 1;
     feed.confirm_interval = std::chrono::milliseconds(20);
@@ -178,9 +178,18 @@ TEST_F(WithRealNpdTest, AStoppedFollowerCatchesUpWithoutGapsOrDuplicates) {
 
 TEST_F(WithRealNpdTest, ASigkilledSimulatorProcessResumesWithoutGapsOrDuplicates) {
   const std::string db_path = dir_.Sub("ctcc.db");
-  const std::vector<std::string> args = {
-      "--server", npd_->address(), "--carrier",       "ctcc", "--db", db_path,
-      "run",      "--no-donor",    "--confirm-every", "1"};
+  const std::vector<std::string> args = {"--server",
+                                         npd_->address(),
+                                         "--tls-dir",
+                                         testing::TestPki::Shared().dir(),
+                                         "--carrier",
+                                         "ctcc",
+                                         "--db",
+                                         db_path,
+                                         "run",
+                                         "--no-donor",
+                                         "--confirm-every",
+                                         "1"};
   constexpr int kPorts = 24;
   std::atomic<int> made{0};
   std::thread producer([&] {
@@ -234,17 +243,17 @@ TEST_F(WithRealNpdTest, ASigkilledSimulatorProcessResumesWithoutGapsOrDuplicates
 
 TEST_F(WithRealNpdTest, RunStopsAfterItsDurationAndPrintsASummary) {
   PortApproved(0);
-  const testing::NpctlResult run =
-      testing::RunNpctl(SIM_BINARY, {"--server", npd_->address(), "--carrier", "cucc", "--db",
-                                     dir_.Sub("c.db"), "run", "--duration", "1"});
+  const testing::NpctlResult run = testing::RunNpctl(
+      SIM_BINARY, {"--server", npd_->address(), "--tls-dir", testing::TestPki::Shared().dir(),
+                   "--carrier", "cucc", "--db", dir_.Sub("c.db"), "run", "--duration", "1"});
   EXPECT_EQ(run.exit_code, 0) << run.err;
   EXPECT_THAT(run.out, StartsWith("carrier cucc: 1 changes applied, 1 confirmations, 0 ports "
                                   "answered"));
 }
 
 // A number return reaches every simulator (its entry goes), a fresh database re-syncs from npd's
-// snapshot to the same entries, and the audit against the real npd finds exactly the entries planted
-// wrong, repairs them, and is clean afterwards.
+// snapshot to the same entries, and the audit against the real npd finds exactly the entries
+// planted wrong, repairs them, and is clean afterwards.
 TEST_F(WithRealNpdTest, ReturnResyncAndAuditAgreeWithTheRealNpd) {
   std::vector<std::string> ports;
   {
@@ -267,12 +276,12 @@ TEST_F(WithRealNpdTest, ReturnResyncAndAuditAgreeWithTheRealNpd) {
     for (Sim* sim : {&cmcc, &cucc, &ctcc}) {
       ASSERT_TRUE(sim->WaitConfirmed(head, 10));
       ASSERT_TRUE(sim->Stop().ok());
-      EXPECT_THAT(Numbers(sim->db()), ElementsAre(Number(1) + "=cucc", Number(2) + "=cucc",
-                                                  Number(3) + "=cucc"));
+      EXPECT_THAT(Numbers(sim->db()),
+                  ElementsAre(Number(1) + "=cucc", Number(2) + "=cucc", Number(3) + "=cucc"));
     }
   }
 
-  auto channel = client::CreateNpdChannel(npd_->address());
+  auto channel = testing::TestChannel(npd_->address(), "ctcc");
   const auto timeout = std::chrono::milliseconds(5000);
   auto fresh = LocalNpDb::Open(dir_.Sub("fresh.db")).value();
   auto resynced = ResyncFromSnapshot(channel, "ctcc", *fresh, timeout);

@@ -1,4 +1,5 @@
 #include "clients/client/channel.h"
+#include "clients/client/identity.h"
 
 #include <chrono>
 
@@ -13,8 +14,8 @@ namespace {
 
 using std::chrono::system_clock;
 
-// A server on a free loopback port; `port` receives the port. Its one service has no handlers (a sync
-// server needs a service to start), and connecting is all that is tested.
+// A server on a free loopback port; `port` receives the port. Its one service has no handlers (a
+// sync server needs a service to start), and connecting is all that is tested.
 std::unique_ptr<grpc::Server> StartServer(int& port) {
   static npd::v1::NumberService::Service unimplemented;
   grpc::ServerBuilder builder;
@@ -36,14 +37,14 @@ TEST(AwaitConnectedTest, ReadyWhenAServerListens) {
   std::unique_ptr<grpc::Server> server = StartServer(port);
   ASSERT_NE(server, nullptr);
   const std::string target = "127.0.0.1:" + std::to_string(port);
-  auto channel = CreateNpdChannel(target);
+  auto channel = CreateIdentityChannel(target, {.name = "cmcc"}).value();
   EXPECT_TRUE(AwaitConnected(*channel, target, system_clock::now() + std::chrono::seconds(5)).ok());
   server->Shutdown();
 }
 
 TEST(AwaitConnectedTest, RefusedConnectionFailsFastAsUnavailable) {
   const std::string target = "127.0.0.1:" + std::to_string(ClosedPort());
-  auto channel = CreateNpdChannel(target);
+  auto channel = CreateIdentityChannel(target, {.name = "cmcc"}).value();
   const auto started = system_clock::now();
   const grpc::Status status = AwaitConnected(*channel, target, started + std::chrono::seconds(10));
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);

@@ -110,10 +110,12 @@ TEST(PortLineTest, AlignsTheStateColumn) {
   npd::v1::Port rejected = PendingPort();
   rejected.set_port_id("P000000000002");
   rejected.set_state(npd::v1::PORT_STATE_REJECTED);
-  EXPECT_EQ(PortLine(PendingPort()),
-            "P000000000001  13800138000  PENDING_DONOR       cmcc -> cucc  2026-11-29T10:00:00+08:00");
-  EXPECT_EQ(PortLine(rejected),
-            "P000000000002  13800138000  REJECTED            cmcc -> cucc  2026-11-29T10:00:00+08:00");
+  EXPECT_EQ(
+      PortLine(PendingPort()),
+      "P000000000001  13800138000  PENDING_DONOR       cmcc -> cucc  2026-11-29T10:00:00+08:00");
+  EXPECT_EQ(
+      PortLine(rejected),
+      "P000000000002  13800138000  REJECTED            cmcc -> cucc  2026-11-29T10:00:00+08:00");
 }
 
 TEST(NumberBlockTest, ShowsRoutingFacts) {
@@ -345,6 +347,44 @@ TEST(HumanTextTest, NumberReturnAndPartialFailureShowWhatOperatorsNeed) {
   EXPECT_THAT(block, MatchesRegex("(.|\n)*pending confirmations +ctcc(.|\n)*"));
   EXPECT_THAT(block, HasSubstr("1 (last at sequence 15)"));
   EXPECT_THAT(PortLine(port), HasSubstr("PARTIAL_FAILURE     cucc -> cmcc"));
+}
+
+TEST(PrintableTest, ControlAndBidiCharactersAreEscapedAndTextKept) {
+  EXPECT_EQ(Printable("plain 文本 ok"), "plain 文本 ok");
+  // A terminal escape that would recolour or clear the screen, and an injected second line.
+  EXPECT_EQ(Printable("\x1b[2J\x1b[31mred\rline\nR03 forged"),
+            "\\x1b[2J\\x1b[31mred\\x0dline\\nR03 forged");
+  EXPECT_EQ(Printable("tab\tbell\a\x7f"), "tab\\tbell\\x07\\x7f");
+  EXPECT_EQ(Printable("back\\slash"), "back\\\\slash");
+  // U+202E (right-to-left override) and U+0085 (C1 next line) in UTF-8.
+  EXPECT_EQ(Printable("a\xe2\x80\xae"
+                      "b\xc2\x85"
+                      "c"),
+            "a\\u202eb\\u0085c");
+  // Bytes that are not UTF-8 (a lone continuation, a truncated and an overlong sequence).
+  EXPECT_EQ(Printable("\x80\xe6\x96"), "\\x80\\xe6\\x96");
+  EXPECT_EQ(Printable("\xc0\xaf"), "\\xc0\\xaf");
+}
+
+TEST(PrintableTest, FreeTextInBlocksAndLinesCannotDrawOnTheTerminal) {
+  npd::v1::Port port;
+  port.set_port_id("P000000000009");
+  port.set_state(npd::v1::PORT_STATE_CANCELLED);
+  port.set_cancel_reason("moved\n  state                  COMPLETED\x1b]0;owned\x07");
+  const std::string block = PortBlock(port);
+  EXPECT_THAT(block, Not(HasSubstr("\x1b")));
+  EXPECT_THAT(block, HasSubstr("moved\\n  state                  COMPLETED\\x1b]0;owned\\x07"));
+  // The injected "state COMPLETED" stays inside the cancel reason's line: one state line only.
+  size_t state_lines = 0;
+  for (size_t at = block.find("\n  state "); at != std::string::npos;
+       at = block.find("\n  state ", at + 1)) {
+    ++state_lines;
+  }
+  EXPECT_EQ(state_lines, 1u) << block;
+  npd::v1::HistoryEvent event;
+  event.set_sequence(1);
+  event.set_detail("x\x1b[1Ay");
+  EXPECT_THAT(HistoryLine(event), HasSubstr("x\\x1b[1Ay"));
 }
 
 }  // namespace npd::client

@@ -41,12 +41,16 @@ struct FakeNpd::Journal {
     log.push_back(request);
   }
 
-  // Records the caller header of `context` ("<none>" when absent) and returns it.
+  // Records the caller of `context` ("<none>" without the development header) as npctl's --as
+  // names it ("cmcc", "operator") and returns it.
   std::string Caller(const grpc::ServerContext& context) {
     const auto& metadata = context.client_metadata();
     const auto it = metadata.find("x-npd-caller");
     std::string caller =
         it == metadata.end() ? "<none>" : std::string(it->second.data(), it->second.size());
+    const std::string carrier = "spiffe://npd/carrier/";
+    if (caller.rfind(carrier, 0) == 0) caller = caller.substr(carrier.size());
+    if (caller.rfind("spiffe://npd/operator/", 0) == 0) caller = "operator";
     absl::MutexLock lock(&mu);
     callers.push_back(caller);
     return caller;
