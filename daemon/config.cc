@@ -224,6 +224,19 @@ const std::vector<Key>& Keys() {
                           [](Config& c) -> int& { return c.caller_limits.max_in_flight; }),
       IntKey<int, Config>("limits.max_streams", 1, 100000,
                           [](Config& c) -> int& { return c.caller_limits.max_streams; }),
+      {"limits.refusal_delay",
+       [](std::string_view v, Config& c) {
+         absl::Duration d;
+         if (v == "0" || v == "0s") {
+           c.refusal_delay = absl::ZeroDuration();
+           return absl::OkStatus();
+         }
+         if (auto s = ParseDurationValue(v, d); !s.ok()) return s;
+         if (d > absl::Seconds(10)) return absl::InvalidArgumentError("must be at most 10s");
+         c.refusal_delay = d;
+         return absl::OkStatus();
+       },
+       [](const Config& c) { return absl::FormatDuration(c.refusal_delay); }},
       IntKey<int, Config>(
           "limits.max_connections", 1, 100000,
           [](Config& c) -> int& { return c.connections.max_connections_per_principal; }),
@@ -234,6 +247,7 @@ const std::vector<Key>& Keys() {
                           [](Config& c) -> int& { return c.max_open_files; }),
       StringKey("plan.dir", &Config::plan_dir),
       StringKey("security.identity_secret", &Config::identity_secret, /*secret=*/true),
+      StringKey("security.payee_key_file", &Config::payee_key_file),
       BoolKey("security.dev_header_identity", &Config::dev_header_identity),
       IntKey<size_t, Config>("engine.max_batch", 1, 100000,
                              [](Config& c) -> size_t& { return c.engine.max_batch; }),
@@ -360,14 +374,17 @@ absl::Status Apply(std::string_view key, std::string_view value, std::string_vie
   return absl::OkStatus();
 }
 
-// Flattens a TOML table into "section.key" -> text value.
-absl::Status ApplyFile(const std::string& path, Config& config) {
-  if (!std::filesystem::exists(path)) {
+// Parses the TOML of `sources` (the file, or file_text) and flattens it into "section.key" -> text
+// value.
+absl::Status ApplyFile(const ConfigSources& sources, Config& config) {
+  const std::string& path = sources.file.empty() ? std::string("config text") : sources.file;
+  if (!sources.file_text.has_value() && !std::filesystem::exists(path)) {
     return absl::NotFoundError(absl::StrCat("config file ", path, " does not exist"));
   }
   toml::table root;
   try {
-    root = toml::parse_file(path);
+    root = sources.file_text.has_value() ? toml::parse(*sources.file_text, path)
+                                         : toml::parse_file(path);
   } catch (const toml::parse_error& e) {
     return absl::InvalidArgumentError(absl::StrCat(
         path, ":", static_cast<int64_t>(e.source().begin.line), ": ", Sv(e.description())));
@@ -474,8 +491,8 @@ std::vector<std::string> ConfigKeys() {
 
 absl::StatusOr<Config> LoadConfig(const ConfigSources& sources) {
   Config config;
-  if (!sources.file.empty()) {
-    if (auto s = ApplyFile(sources.file, config); !s.ok()) return s;
+  if (!sources.file.empty() || sources.file_text.has_value()) {
+    if (auto s = ApplyFile(sources, config); !s.ok()) return s;
   }
   for (const auto& k : Keys()) {
     auto it = sources.env.find(EnvName(k.name));

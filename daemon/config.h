@@ -5,6 +5,7 @@
 #define NPD_DAEMON_CONFIG_H_
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,8 @@ struct Config {
   // limits.requests_per_second, limits.burst, limits.max_in_flight, limits.max_streams: see
   // service::CallerLimitOptions.
   service::CallerLimitOptions caller_limits;
+  // limits.refusal_delay: see service::GatekeeperOptions. Default: 100ms.
+  absl::Duration refusal_delay = absl::Milliseconds(100);
   // security.dev_header_identity: development only. Plaintext gRPC, the caller named by the
   // x-npd-caller header (a principal URI). Refused unless server.listen is a loopback address and
   // the tls_ keys are unset; logged loudly. Default: false.
@@ -73,6 +76,10 @@ struct Config {
   // security.identity_secret: HMAC key for identity and code hashes. Default: unset, then a random
   // key is created once in <data_dir>/identity.secret and reused.
   std::string identity_secret;
+  // security.payee_key_file: the keys that seal payee accounts (daemon/core/payee_seal.h: lines of
+  // "<id> <64 hex digits>", the last one seals new claims). Required; must lie outside data_dir
+  // (a backup of the data never holds it) and be readable by npd's user only (mode 0600 or 0400).
+  std::string payee_key_file;
   // engine.*: see EngineOptions.
   engine::EngineOptions engine;
   // porting.*: see core::PortPolicy.
@@ -98,14 +105,17 @@ struct Config {
 // Where settings come from, lowest precedence first. `flags` maps config keys ("server.listen") to
 // values.
 struct ConfigSources {
-  std::string file;                          // TOML path; empty for none
+  std::string file;  // TOML path; empty for none
+  // The TOML itself, read instead of the file when set (`file` then only names it in messages).
+  // For tests and fuzzing. Default: unset.
+  std::optional<std::string> file_text;
   std::map<std::string, std::string> env;    // the process environment (NPD_* variables are read)
   std::map<std::string, std::string> flags;  // key -> value
 };
 
 // Builds and validates the configuration. INVALID_ARGUMENT naming the key and the source for an
 // unknown key, a value that does not parse, or one out of range; NOT_FOUND when the file does not
-// exist.
+// exist (and no file_text is given).
 absl::StatusOr<Config> LoadConfig(const ConfigSources& sources);
 
 // The environment variable of a key: "NPD_" + upper-cased key with '.' as '_'

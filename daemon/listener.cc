@@ -56,16 +56,6 @@ std::string PeerString(const sockaddr_storage& addr, std::string& ip) {
   return absl::StrCat("ipv6:[", ip, "]:", ntohs(in6.sin6_port));
 }
 
-// Whether `fd` is still a socket connected to `peer` (gRPC may have closed it, and the number
-// may since name another file).
-bool StillConnectedTo(int fd, const std::string& peer) {
-  sockaddr_storage addr{};
-  socklen_t length = sizeof(addr);
-  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&addr), &length) != 0) return false;
-  std::string ip;
-  return PeerString(addr, ip) == peer;
-}
-
 struct ParsedAddress {
   std::string host;
   std::string port;
@@ -98,6 +88,14 @@ absl::StatusOr<ParsedAddress> SplitAddress(const std::string& address) {
 }
 
 }  // namespace
+
+bool Listener::StillConnected(int fd, const std::string& peer) {
+  sockaddr_storage addr{};
+  socklen_t length = sizeof(addr);
+  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&addr), &length) != 0) return false;
+  std::string ip;
+  return PeerString(addr, ip) == peer;
+}
 
 absl::StatusOr<uint64_t> RaiseOpenFileLimit() {
   rlimit limit{};
@@ -267,7 +265,7 @@ bool Listener::TakeAcceptToken(const std::string& ip, absl::Time now) {
 
 void Listener::Sweep() {
   const std::vector<int> shut =
-      connections_.Sweep(StillConnectedTo, absl::Now(), options_.excess_grace);
+      connections_.Sweep(&Listener::StillConnected, absl::Now(), options_.excess_grace);
   for (int fd : shut) {
     // gRPC owns the descriptor: shutting the socket down makes gRPC close the connection itself.
     ::shutdown(fd, SHUT_RDWR);

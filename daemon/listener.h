@@ -60,6 +60,10 @@ class Listener {
   // gRPC. Idempotent.
   void Stop();
 
+  // Whether socket `fd` is still the connection from `peer` (gRPC's peer string): gRPC closes the
+  // connections it was handed, and the number may since name another file.
+  static bool StillConnected(int fd, const std::string& peer);
+
   // Connections refused at accept (caps, per-IP rate) and accept errors seen (e.g. EMFILE).
   uint64_t refused() const { return refused_.load(); }
   uint64_t accept_errors() const { return accept_errors_.load(); }

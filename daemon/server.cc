@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -33,8 +34,10 @@ constexpr uint64_t kReservedFiles = 512;
 // The largest request any rpc takes (CompareBlocks, authorization.cc) plus framing; each rpc's own
 // limit is checked at admission.
 constexpr int kMaxReceiveBytes = 4 * 1024 * 1024 + 64 * 1024;
-// HTTP/2 streams one connection may have open (the per-principal caps are tighter).
-constexpr int kMaxStreamsPerConnection = 256;
+// HTTP/2 streams one connection may have open. gRPC serves incoming calls in arrival order, so
+// this bounds how many calls of one connection another caller can be queued behind; a client that
+// needs more concurrency opens more connections (capped per principal, limits.max_connections).
+constexpr int kMaxStreamsPerConnection = 32;
 
 absl::StatusOr<std::string> ReadFile(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -123,6 +126,46 @@ absl::StatusOr<std::string> IdentitySecret(const Config& config) {
   return secret;
 }
 
+// security.payee_key_file: required, outside the data directory, npd's user's only.
+absl::StatusOr<core::PayeeKeyRing> LoadPayeeKeys(const Config& config) {
+  const std::string& file = config.payee_key_file;
+  if (file.empty()) {
+    return absl::InvalidArgumentError(
+        "security.payee_key_file is not set: npd seals payee accounts with a key kept outside the "
+        "data directory (scripts/dev-pki DIR writes a development one as DIR/payee.key)");
+  }
+  std::error_code key_error;
+  std::error_code data_error;
+  const std::filesystem::path key = std::filesystem::weakly_canonical(file, key_error);
+  std::filesystem::path data = std::filesystem::weakly_canonical(config.data_dir, data_error);
+  if (data.has_parent_path() && data.filename().empty()) data = data.parent_path();  // "dir/"
+  if (!key_error && !data_error &&
+      std::mismatch(data.begin(), data.end(), key.begin(), key.end()).first == data.end()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "security.payee_key_file ", file, " lies inside storage.data_dir ", config.data_dir,
+        ": keep it elsewhere, so that no copy of the data holds the key"));
+  }
+  struct stat st {};
+  if (::stat(file.c_str(), &st) != 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("security.payee_key_file ", file, " cannot be read"));
+  }
+  if ((st.st_mode & 077) != 0) {
+    return absl::FailedPreconditionError(
+        absl::StrFormat("security.payee_key_file %s has mode %04o: only npd's user may read it "
+                        "(chmod 600 %s)",
+                        file, st.st_mode & 07777, file));
+  }
+  auto text = ReadFile(file);
+  if (!text.ok()) return text.status();
+  auto ring = core::PayeeKeyRing::Parse(*text);
+  if (!ring.ok()) {
+    return absl::Status(ring.status().code(), absl::StrCat("security.payee_key_file ", file, ": ",
+                                                           ring.status().message()));
+  }
+  return ring;
+}
+
 }  // namespace
 
 absl::StatusOr<core::NumberPlan> LoadNumberPlan(const std::string& dir) {
@@ -208,6 +251,9 @@ absl::Status NpdServer::Start() {
   auto secret = IdentitySecret(config_);
   if (!secret.ok()) return InPhase("identity secret", secret.status());
   hasher_.emplace(*secret);
+  auto payee_keys = LoadPayeeKeys(config_);
+  if (!payee_keys.ok()) return InPhase("payee keys", payee_keys.status());
+  payee_keys_.emplace(*std::move(payee_keys));
 
   storage::RocksOptions rocks;
   rocks.path = storage::DatabaseDirOf(config_.data_dir);
@@ -222,10 +268,12 @@ absl::Status NpdServer::Start() {
                                 .hasher = &*hasher_,
                                 .policy = config_.policy,
                                 .refund_policy = config_.refund_policy,
-                                .carrier_ids = plan_->CarrierIds()};
+                                .carrier_ids = plan_->CarrierIds(),
+                                .payee_keys = &*payee_keys_};
   engine_ = std::make_unique<engine::Engine>(*store_, std::move(context), config_.engine, clock_);
   engine_->SetFeedListener([hub = hub_.get()](uint64_t head) { hub->Advance(head); });
   outbox::OutsideAddresses outside = config_.outside;
+  outside.payee_keys = &*payee_keys_;
   if (!config_.dev_header_identity) {
     // npd is a TLS client of the outside systems, with its own certificate.
     outside.tls_cert = config_.tls_cert;
@@ -249,10 +297,12 @@ absl::Status NpdServer::Start() {
   pruner_ = std::make_unique<engine::FeedPruner>(*engine_, config_.feed_prune);
   pruner_->Start();
 
-  connections_ = std::make_unique<service::ConnectionTable>(config_.connections);
+  connections_ =
+      std::make_unique<service::ConnectionTable>(config_.connections, &Listener::StillConnected);
   gatekeeper_ = std::make_unique<service::Gatekeeper>(
       service::GatekeeperOptions{.dev_header_identity = config_.dev_header_identity,
-                                 .limits = config_.caller_limits},
+                                 .limits = config_.caller_limits,
+                                 .refusal_delay = config_.refusal_delay},
       *plan_, connections_.get());
   porting_ = std::make_unique<service::PortingService>(*engine_, *gatekeeper_, *store_);
   numbers_ = std::make_unique<service::NumberService>(*plan_, *gatekeeper_, *store_);
@@ -328,7 +378,8 @@ absl::Status NpdServer::Start() {
 }
 
 void NpdServer::Stop() {
-  if (listener_ != nullptr) listener_->Stop();  // no new connections from here on
+  if (listener_ != nullptr) listener_->Stop();       // no new connections from here on
+  if (gatekeeper_ != nullptr) gatekeeper_->Drain();  // held refusals are answered now
   if (server_ != nullptr) {
     spdlog::info("stopping: grpc (health NOT_SERVING, feed streams end, drain {})",
                  absl::FormatDuration(config_.drain_timeout));

@@ -20,6 +20,7 @@
 #include "daemon/config.h"
 #include "daemon/core/identity.h"
 #include "daemon/core/number_plan.h"
+#include "daemon/core/payee_seal.h"
 #include "daemon/engine/clock.h"
 #include "daemon/engine/engine.h"
 #include "daemon/engine/feed_pruner.h"
@@ -56,12 +57,17 @@ class NpdServer {
 
   // "host:port" actually bound (valid after Start).
   const std::string& address() const { return address_; }
+  // The store (valid after Start), for in-process tests that check what was or was not written.
+  storage::Store& store() { return *store_; }
+  // The connections npd accepted (valid after Start), for tests of its caps.
+  const service::ConnectionTable& connections() const { return *connections_; }
 
  private:
   const Config config_;
   const engine::Clock& clock_;
   std::optional<core::NumberPlan> plan_;
   std::optional<core::IdentityHasher> hasher_;
+  std::optional<core::PayeeKeyRing> payee_keys_;
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<service::FeedHub> hub_;
   std::unique_ptr<engine::Engine> engine_;

@@ -63,11 +63,23 @@ wait_port_file() {
   done
 }
 
-# start_echo: starts npd-echo on a free port. Sets ECHO_PID, ECHO_ADDR.
+# bench_pki: the development PKI every server and npbench use (scripts/dev-pki, made once under
+# SCRATCH). npd serves only mutual TLS, and the echo ceiling serves it too, so that the ratio
+# compares like with like. Exports NPD_TLS_DIR (npbench and npctl read it).
+bench_pki() {
+  if [ -z "${NPD_TLS_DIR:-}" ] || [ ! -s "$NPD_TLS_DIR/ca.pem" ]; then
+    "$REPO/scripts/dev-pki" "$SCRATCH/pki" >/dev/null
+    export NPD_TLS_DIR=$SCRATCH/pki
+  fi
+}
+
+# start_echo: starts npd-echo (mutual TLS) on a free port. Sets ECHO_PID, ECHO_ADDR.
 start_echo() {
   local pf=$SCRATCH/echo.port
   rm -f "$pf"
-  "$BIN/npd-echo" --listen 127.0.0.1:0 --port-file "$pf" 2>>"$RESULTS/logs/npd-echo.log" &
+  bench_pki
+  "$BIN/npd-echo" --listen 127.0.0.1:0 --port-file "$pf" --tls-dir "$NPD_TLS_DIR" \
+    2>>"$RESULTS/logs/npd-echo.log" &
   ECHO_PID=$!
   track "$ECHO_PID"
   wait_port_file "$pf" "$ECHO_PID" 30
@@ -75,8 +87,10 @@ start_echo() {
 }
 
 # exec_npd DATA_DIR [npd args...]: starts npd on a free port over DATA_DIR (created if missing),
-# with the repository's number plan and log level warn, and returns at once. Sets NPD_PID and
-# NPD_PORT_FILE (removed first: it appears when npd serves).
+# with the repository's number plan and log level warn, over mutual TLS (bench_pki), and returns
+# at once. The per-principal limits are lifted: npbench plays each carrier at rates far beyond
+# them (every call is still admitted through them). Sets NPD_PID and NPD_PORT_FILE (removed first:
+# it appears when npd serves).
 NPD_STARTS=0
 exec_npd() {
   local dir=$1
@@ -84,9 +98,13 @@ exec_npd() {
   NPD_STARTS=$((NPD_STARTS + 1))
   NPD_PORT_FILE=$SCRATCH/npd.port
   rm -f "$NPD_PORT_FILE"
-  mkdir -p "$dir"
+  mkdir -p -m 700 "$dir"
+  bench_pki
   "$BIN/npd" --listen 127.0.0.1:0 --data-dir "$dir" --set "plan.dir=$REPO/data" \
-    --set "server.port_file=$NPD_PORT_FILE" --set log.level=warn "$@" \
+    --set "server.port_file=$NPD_PORT_FILE" --set log.level=warn \
+    --set "server.tls_cert=$NPD_TLS_DIR/server.pem" --set "server.tls_key=$NPD_TLS_DIR/server.key" \
+    --set "server.tls_client_ca=$NPD_TLS_DIR/ca.pem" --set "security.payee_key_file=$NPD_TLS_DIR/payee.key" --set limits.requests_per_second=1e9 \
+    --set limits.burst=1e9 --set limits.max_in_flight=1000000 "$@" \
     >>"$RESULTS/logs/npd.log" 2>&1 &
   NPD_PID=$!
   track "$NPD_PID"
@@ -111,7 +129,7 @@ npbench_json() {
 fresh_dir() {
   local d=$SCRATCH/$1
   rm -rf "$d"
-  mkdir -p "$d"
+  mkdir -p -m 700 "$d"
   printf '%s\n' "$d"
 }
 

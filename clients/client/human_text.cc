@@ -91,6 +91,75 @@ void AddStuck(std::string& out, const npd::v1::RefundStuck& stuck) {
   if (!stuck.last_error().empty()) AddLine(out, "stuck error", stuck.last_error());
 }
 
+// "SUCCEEDED" for PAYOUT_STATUS_SUCCEEDED.
+std::string PayoutStatusWord(npd::v1::PayoutStatus status) {
+  constexpr std::string_view kPrefix = "PAYOUT_STATUS_";
+  const std::string& name = npd::v1::PayoutStatus_Name(status);
+  return name.rfind(kPrefix, 0) == 0 ? name.substr(kPrefix.size()) : name;
+}
+
+// One payout fact: "#1 R…:payout:1 SUCCEEDED 100.00 CNY, reference PAY1 (query answer,
+// 2026-11-02T12:00:00+08:00)".
+std::string PayoutFactText(const npd::v1::PayoutOutcome& fact) {
+  std::string text = (fact.generation() == 0 ? std::string("(never issued)")
+                                             : "#" + std::to_string(fact.generation())) +
+                     " " + OrDash(fact.payout_key()) + " ";
+  std::string source;
+  switch (fact.source()) {
+    case npd::v1::PAYOUT_SOURCE_REQUEST:
+      source = "npd's record";
+      break;
+    case npd::v1::PAYOUT_SOURCE_PAY_ANSWER:
+      source = "Pay answer";
+      break;
+    case npd::v1::PAYOUT_SOURCE_QUERY_ANSWER:
+      source = "query answer";
+      break;
+    case npd::v1::PAYOUT_SOURCE_CALLBACK:
+      source = "channel report";
+      break;
+    default:
+      source = "unknown source";
+      break;
+  }
+  if (fact.not_received()) {
+    text += "not received";
+  } else if (fact.source() == npd::v1::PAYOUT_SOURCE_REQUEST) {
+    text +=
+        fact.generation() == 0 ? "not issued by npd" : "requested " + YuanText(fact.amount_fen());
+  } else {
+    text += PayoutStatusWord(fact.status());
+    if (fact.status() == npd::v1::PAYOUT_STATUS_SUCCEEDED)
+      text += " " + YuanText(fact.amount_fen());
+  }
+  if (!fact.reference().empty()) text += ", reference " + fact.reference();
+  text += " (" + source;
+  if (fact.has_at()) text += ", " + ShanghaiTime(fact.at());
+  return text + ")";
+}
+
+// The payout facts npd holds, the report under check, and every conflict (open ones first in the
+// operator's eye: "OPEN").
+void AddPayoutFacts(std::string& out, const npd::v1::Refund& refund) {
+  for (const auto& fact : refund.payout_outcomes())
+    AddLine(out, "payout fact", PayoutFactText(fact));
+  if (refund.has_reported_payout()) {
+    AddLine(out, "reported payout",
+            PayoutFactText(refund.reported_payout()) + ", being checked by a query");
+  }
+  for (const auto& conflict : refund.payout_conflicts()) {
+    std::string text = conflict.resolved() ? "resolved" : "OPEN";
+    if (conflict.has_at()) text += ", found " + ShanghaiTime(conflict.at());
+    if (conflict.resolved()) {
+      if (conflict.has_resolved_at()) text += ", resolved " + ShanghaiTime(conflict.resolved_at());
+      text += " (" + conflict.resolution() + ")";
+    }
+    AddLine(out, "payout conflict #" + std::to_string(conflict.number()), text);
+    AddLine(out, "  earlier", PayoutFactText(conflict.earlier()));
+    AddLine(out, "  reported", PayoutFactText(conflict.reported()));
+  }
+}
+
 }  // namespace
 
 std::string Printable(std::string_view text) {
@@ -315,6 +384,7 @@ std::string RefundBlock(const npd::v1::Refund& refund) {
     AddPendingStep(out, refund.pending_step());
   }
   if (refund.has_stuck()) AddStuck(out, refund.stuck());
+  AddPayoutFacts(out, refund);
   if (refund.refused_claims() != 0) {
     AddLine(out, "refused claims", std::to_string(refund.refused_claims()));
   }

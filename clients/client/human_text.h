@@ -67,8 +67,9 @@ std::string RefundRefusalText(const npd::v1::RefundRefusal& refusal);
 // A block of "label  value" lines, newline-terminated: id, port, number, state, donor -> recipient,
 // home province, reasons, the final bill and the amounts (once the bill is known), claim deadline,
 // the claim (payee by its last four characters), payout and settlement, the pending outbox step
-// (attempts, next attempt, last error), why it is stuck, refused claims, and the times that are
-// set.
+// (attempts, next attempt, last error), why it is stuck, the payout facts npd holds, a payout
+// report under check, every payout conflict (OPEN or resolved, with both facts), refused claims,
+// and the times that are set. Text from outside (references, notes) is shown through Printable.
 std::string RefundBlock(const npd::v1::Refund& refund);
 
 // One line per case for listings:

@@ -172,6 +172,8 @@ std::string ReportTable(const npd::v1::Report& report) {
       [](const CarrierReport& row) { return YuanText(row.refunds_paid_fen()); });
   add("port to payout", [](const CarrierReport& row) { return StatsText(row.port_to_payout()); });
   count("paid claims other province", &CarrierReport::paid_claims_other_province);
+  count("payout conflicts", &CarrierReport::payout_conflicts);
+  count("payout reconciliations", &CarrierReport::payout_reconciliations);
 
   size_t label_width = 0;
   std::vector<size_t> widths(rows.size(), 0);
@@ -219,6 +221,8 @@ std::string ReportCsv(const npd::v1::Report& report) {
   }
   stats_header("port_to_payout");
   header.push_back("paid_claims_other_province");
+  header.push_back("payout_conflicts");
+  header.push_back("payout_reconciliations");
   for (auto reason : reasons) {
     header.push_back("refused_in_" + ReasonName(reason));
     header.push_back("refused_out_" + ReasonName(reason));
@@ -261,6 +265,8 @@ std::string ReportCsv(const npd::v1::Report& report) {
     number(row.refunds_paid_fen());
     stats(row.port_to_payout());
     number(row.paid_claims_other_province());
+    number(row.payout_conflicts());
+    number(row.payout_reconciliations());
     for (auto reason : reasons) {
       number(RefusalsOf(row, reason, true));
       number(RefusalsOf(row, reason, false));

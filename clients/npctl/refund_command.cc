@@ -2,6 +2,8 @@
 // re-drive a stuck case, and push a final bill as the donor's billing system would.
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "absl/strings/str_join.h"
 #include "clients/client/enum_names.h"
@@ -38,7 +40,29 @@ struct ReportBillArgs {
 struct RedriveArgs {
   std::string refund_id;
   std::string note;
+  // As typed, checked by GenerationCheck() (decimal, so "010" is not octal 8); empty: not named.
+  std::string paid_generation;
 };
+
+// A payout generation as typed: 1-999999 in decimal, no leading zero; nullopt otherwise.
+std::optional<int32_t> ParseGeneration(const std::string& text) {
+  if (text.empty() || text.size() > 6 || text[0] == '0') return std::nullopt;
+  int32_t n = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + (c - '0');
+  }
+  return n;
+}
+
+CLI::Validator GenerationCheck() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        return ParseGeneration(value) ? std::string()
+                                      : "'" + value + "' is not a payout generation (1, 2, ...)";
+      },
+      "", "generation");
+}
 
 struct ListArgs {
   std::string msisdn;
@@ -106,6 +130,9 @@ int Redrive(Session& session, const RedriveArgs& args) {
   npd::v1::RedriveRefundRequest request;
   request.set_refund_id(args.refund_id);
   request.set_note(args.note);
+  if (!args.paid_generation.empty()) {
+    request.set_paid_generation(ParseGeneration(args.paid_generation).value_or(0));
+  }
   request.set_request_id(session.RequestId());
   return Call(
       session, request, &RefundService::Stub::RedriveRefund,
@@ -137,7 +164,9 @@ void AddGet(CLI::App& refund, Session& session, Action& action) {
   Explain(*get,
           "Prints the case: state, reasons, the final bill and the refundable amount in yuan, the\n"
           "claim (payee by its last four characters), payout, the pending step with its attempts\n"
-          "and last error, and why it is STUCK.\n"
+          "and last error, why it is STUCK, the payout facts npd holds (answers of the payment\n"
+          "channel), a payout report being checked, and every payout conflict (OPEN or resolved)\n"
+          "with both of its facts.\n"
           "Example: npctl --as operator refund get R000000000001");
   get->callback([&session, &action, refund_id] {
     action = [&session, refund_id] { return Get(session, *refund_id); };
@@ -224,19 +253,33 @@ void AddClaim(CLI::App& refund, Session& session, Action& action) {
 
 void AddRedrive(CLI::App& refund, Session& session, Action& action) {
   auto args = std::make_shared<RedriveArgs>();
-  CLI::App* redrive =
-      refund.add_subcommand("redrive", "Retry the step a STUCK case stopped at (operator)");
+  CLI::App* redrive = refund.add_subcommand(
+      "redrive",
+      "Retry the step a STUCK case stopped at, and reconcile payout conflicts (operator)");
   redrive->add_option("REFUND", args->refund_id, "Refund id, e.g. R000000000001")->required();
   redrive
       ->add_option("--reason,--note", args->note,
                    "Why, kept in the history (required); at most 500 bytes (UTF-8)")
       ->required()
       ->type_name("TEXT");
+  redrive
+      ->add_option("--paid-generation", args->paid_generation,
+                   "The payout the payment channel really made (the N of <refund>:payout:N): the\n"
+                   "case becomes PAID with npd's recorded SUCCEEDED fact of it")
+      ->type_name("N")
+      ->check(GenerationCheck());
   Explain(*redrive,
-          "As the operator: put a STUCK case back into the state it stopped in and retry its step\n"
-          "from attempt one under the same idempotency key. FAILED_PRECONDITION in any other\n"
-          "state. Prints the case.\n"
-          "Example: npctl --as operator refund redrive R000000000001 --reason \"gateway fixed\"");
+          "As the operator: mark every open payout conflict of the case resolved with the reason,\n"
+          "then put a STUCK case back into the state it stopped in and retry its step from\n"
+          "attempt one under the same idempotency key (a payout that may have been sent is\n"
+          "queried first). With --paid-generation N a case STUCK at its payout becomes PAID with\n"
+          "payout N's recorded SUCCEEDED fact and goes on to settle and close (find out from the\n"
+          "payment channel first what it paid; `refund get` shows the facts and conflicts).\n"
+          "FAILED_PRECONDITION for a case neither STUCK nor with an open conflict, or when npd\n"
+          "holds no SUCCEEDED fact of payout N. Prints the case.\n"
+          "Example: npctl --as operator refund redrive R000000000001 --reason \"gateway fixed\"\n"
+          "         npctl --as operator refund redrive R000000000001 --paid-generation 1 \\\n"
+          "           --reason \"channel statement 2026-11-30: payout 1 paid\"");
   redrive->callback(
       [&session, &action, args] { action = [&session, args] { return Redrive(session, *args); }; });
 }

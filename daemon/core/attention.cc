@@ -70,21 +70,47 @@ std::vector<AttentionItem> PortAttention(const npd::v1::Port& port, AttentionKin
 }
 
 std::optional<AttentionItem> RefundAttention(const npd::v1::Refund& refund, AttentionKind kind) {
-  if (refund.state() != npd::v1::REFUND_STATE_STUCK ||
-      !Wanted(kind, npd::v1::ATTENTION_KIND_STUCK_REFUND)) {
-    return std::nullopt;
-  }
   AttentionItem item;
-  item.set_kind(npd::v1::ATTENTION_KIND_STUCK_REFUND);
   item.set_msisdn(refund.msisdn());
   item.set_port_id(refund.port_id());
   item.set_refund_id(refund.refund_id());
   item.set_refund_state(refund.state());
+  const npd::v1::PayoutConflict* first_open = nullptr;
+  const npd::v1::PayoutConflict* last_open = nullptr;
+  int open = 0;
+  for (const auto& conflict : refund.payout_conflicts()) {
+    if (conflict.resolved()) continue;
+    ++open;
+    if (first_open == nullptr) first_open = &conflict;
+    last_open = &conflict;
+  }
+  if (open > 0 && Wanted(kind, npd::v1::ATTENTION_KIND_PAYOUT_CONFLICT)) {
+    item.set_kind(npd::v1::ATTENTION_KIND_PAYOUT_CONFLICT);
+    *item.mutable_since() = first_open->at();
+    item.set_detail(
+        absl::StrCat(open, " open payout conflict(s); latest: ", last_open->description()));
+    return item;
+  }
+  if (refund.state() != npd::v1::REFUND_STATE_STUCK ||
+      !Wanted(kind, npd::v1::ATTENTION_KIND_STUCK_REFUND)) {
+    return std::nullopt;
+  }
+  item.set_kind(npd::v1::ATTENTION_KIND_STUCK_REFUND);
   *item.mutable_since() = refund.stuck().since();
   item.set_detail(absl::StrCat("step ", StepName(refund.stuck().step()), " after ",
                                refund.stuck().attempts(),
                                " attempt(s): ", refund.stuck().last_error()));
   return item;
+}
+
+bool IsRefundAttentionKind(AttentionKind kind) {
+  return kind == npd::v1::ATTENTION_KIND_UNSPECIFIED ||
+         kind == npd::v1::ATTENTION_KIND_STUCK_REFUND ||
+         kind == npd::v1::ATTENTION_KIND_PAYOUT_CONFLICT;
+}
+
+bool IsPortAttentionKind(AttentionKind kind) {
+  return kind == npd::v1::ATTENTION_KIND_UNSPECIFIED || !IsRefundAttentionKind(kind);
 }
 
 }  // namespace npd::core

@@ -26,10 +26,18 @@ std::vector<npd::v1::AttentionItem> PortAttention(const npd::v1::Port& port,
                                                   npd::v1::AttentionKind kind,
                                                   const PortPolicy& policy, absl::Time now);
 
-// STUCK_REFUND for a STUCK case (since it stopped; detail: the step, its attempts and last error),
-// when `kind` is STUCK_REFUND or UNSPECIFIED; otherwise nothing.
+// The one item a refund case needs, if any, of `kind` unless it is UNSPECIFIED:
+// - PAYOUT_CONFLICT: a case in any state with an open payout conflict; since the first open one
+//   was found; detail: how many are open and the latest one's description. Without a filter it is
+//   the item of such a case even when it is STUCK too.
+// - STUCK_REFUND: a STUCK case; since it stopped; detail: the step, its attempts and last error.
 std::optional<npd::v1::AttentionItem> RefundAttention(const npd::v1::Refund& refund,
                                                       npd::v1::AttentionKind kind);
+
+// True for the kinds RefundAttention gives (STUCK_REFUND, PAYOUT_CONFLICT), false for the kinds
+// PortAttention gives; UNSPECIFIED is both.
+bool IsRefundAttentionKind(npd::v1::AttentionKind kind);
+bool IsPortAttentionKind(npd::v1::AttentionKind kind);
 
 }  // namespace npd::core
 

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "daemon/core/payee_seal.h"
 #include "daemon/core/string_view_compat.h"
 #include "daemon/core/time_convert.h"
 
@@ -82,7 +83,7 @@ void RefundBuilder::Stick(npd::v1::RefundStep step, std::string error, int attem
 
 void RefundBuilder::Close(npd::v1::RefundState state, std::string type, std::string detail) {
   *refund().mutable_closed_at() = ToProto(now_);
-  t_.record.clear_payee();  // personal data no longer needed once the case is over
+  ErasePayee(t_.record);  // personal data no longer needed once the case is over
   ClearStep();
   Enter(state, std::move(type), std::move(detail));
 }
@@ -105,6 +106,54 @@ RefundTransition RefundBuilder::Finish() && {
   }
   if (r.state() != npd::v1::REFUND_STATE_STUCK) r.clear_stuck();
   return std::move(t_);
+}
+
+npd::store::v1::TimerRecord ClaimExpiryTimer(const npd::v1::Refund& refund) {
+  npd::store::v1::TimerRecord t;
+  t.set_kind(npd::store::v1::TIMER_KIND_CLAIM_EXPIRY);
+  *t.mutable_due_at() = refund.claim_deadline_at();
+  t.set_msisdn(refund.msisdn());
+  t.set_port_id(refund.port_id());
+  return t;
+}
+
+void ReleaseForNewClaim(RefundBuilder& b, const std::string& why, const RefundPolicy& policy) {
+  npd::v1::Refund& r = b.refund();
+  b.AddReason(npd::v1::REFUND_REASON_F06_PAYEE_INVALID);
+  const std::string last4 = r.claim().payee_last4();
+  r.clear_claim();
+  ErasePayee(b.record());
+  b.ClearStep();
+  const absl::Time floor = b.now() + policy.payee_fix_grace;
+  if (FromProto(r.claim_deadline_at()) < floor) {
+    *r.mutable_claim_deadline_at() = ToProto(floor);
+    b.t().arm_timers.push_back(ClaimExpiryTimer(r));
+  }
+  b.Enter(npd::v1::REFUND_STATE_AWAIT_CLAIM, "REFUND_PAYOUT_FAILED",
+          absl::StrCat("payee account ...", last4, " refused (F06): ", why,
+                       "; reservation released, a new claim may name another account"));
+}
+
+void MarkPaid(RefundBuilder& b, const std::string& reference) {
+  npd::v1::Refund& r = b.refund();
+  r.set_paid_fen(r.refundable_fen());
+  r.set_payout_reference(reference);
+  b.Enter(npd::v1::REFUND_STATE_PAID, "REFUND_PAID",
+          absl::StrCat(FormatFen(r.paid_fen()), " paid under ", r.payout_key(), ", reference ",
+                       reference));
+  b.Schedule(npd::v1::REFUND_STEP_SETTLE, StepKey(r, "settle"), b.now());
+}
+
+void RetryOrStick(RefundBuilder& b, const npd::store::v1::OutboxRecord& entry,
+                  const std::string& error, const RefundPolicy& policy, double jitter,
+                  std::optional<absl::Duration> delay) {
+  const int attempts = entry.attempts() + 1;
+  if (attempts >= policy.max_attempts) {
+    b.Stick(entry.step(), error, attempts);
+    return;
+  }
+  b.Retry(entry, b.now() + delay.value_or(RetryDelay(policy, attempts, jitter)), error,
+          /*count_attempt=*/true);
 }
 
 std::string StepKey(const npd::v1::Refund& refund, std::string_view suffix) {

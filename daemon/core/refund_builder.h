@@ -3,6 +3,7 @@
 #ifndef NPD_DAEMON_CORE_REFUND_BUILDER_H_
 #define NPD_DAEMON_CORE_REFUND_BUILDER_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -49,6 +50,21 @@ class RefundBuilder {
   const absl::Time now_;
   RefundTransition t_;
 };
+
+// ---- Transitions more than one command takes ----
+
+// The claim-expiry timer of the case's current claim deadline.
+npd::store::v1::TimerRecord ClaimExpiryTimer(const npd::v1::Refund& refund);
+// A definite payee failure: the reservation is released (F06) and the case waits in AWAIT_CLAIM for
+// a new claim, with at least policy.payee_fix_grace left to make it.
+void ReleaseForNewClaim(RefundBuilder& b, const std::string& why, const RefundPolicy& policy);
+// The payout succeeded: PAID with the refundable amount and `reference`; the settlement is due now.
+void MarkPaid(RefundBuilder& b, const std::string& reference);
+// An attempt that leaves the step to be tried again after the backoff (or `delay` when given);
+// STUCK once policy.max_attempts are used up.
+void RetryOrStick(RefundBuilder& b, const npd::store::v1::OutboxRecord& entry,
+                  const std::string& error, const RefundPolicy& policy, double jitter,
+                  std::optional<absl::Duration> delay = std::nullopt);
 
 // The step key: "<refund_id>:<suffix>".
 std::string StepKey(const npd::v1::Refund& refund, std::string_view suffix);

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "daemon/core/payout_facts.h"
 #include "daemon/core/refund_builder.h"
 #include "daemon/core/time_convert.h"
 
@@ -13,19 +14,6 @@ namespace {
 using npd::store::v1::OutboxRecord;
 using npd::store::v1::RefundRecord;
 using npd::v1::Refund;
-
-npd::store::v1::TimerRecord ClaimExpiryTimer(const Refund& refund) {
-  npd::store::v1::TimerRecord t;
-  t.set_kind(npd::store::v1::TIMER_KIND_CLAIM_EXPIRY);
-  *t.mutable_due_at() = refund.claim_deadline_at();
-  t.set_msisdn(refund.msisdn());
-  t.set_port_id(refund.port_id());
-  return t;
-}
-
-std::string Last4(const std::string& account) {
-  return account.size() <= 4 ? account : account.substr(account.size() - 4);
-}
 
 // The bill is known: compute the amount and take the next step (SMS, or closing without refund).
 void ApplyBill(RefundBuilder& b, const npd::v1::FinalBill& bill) {
@@ -46,49 +34,6 @@ void ApplyBill(RefundBuilder& b, const npd::v1::FinalBill& bill) {
           absl::StrCat("bill ", bill.bill_id(), ": nothing to refund, arrears ",
                        FormatFen(r.arrears_fen()), " handed over"));
   b.Schedule(npd::v1::REFUND_STEP_CLOSE_ACCOUNT, StepKey(r, "close"), b.now());
-}
-
-// A definite payee failure: the reservation is released and the case waits for a new claim, with at
-// least payee_fix_grace left to make it.
-void ReleaseForNewClaim(RefundBuilder& b, const std::string& why, const RefundPolicy& policy) {
-  Refund& r = b.refund();
-  b.AddReason(npd::v1::REFUND_REASON_F06_PAYEE_INVALID);
-  const std::string last4 = r.claim().payee_last4();
-  r.clear_claim();
-  b.record().clear_payee();
-  b.ClearStep();
-  const absl::Time floor = b.now() + policy.payee_fix_grace;
-  if (FromProto(r.claim_deadline_at()) < floor) {
-    *r.mutable_claim_deadline_at() = ToProto(floor);
-    b.t().arm_timers.push_back(ClaimExpiryTimer(r));
-  }
-  b.Enter(npd::v1::REFUND_STATE_AWAIT_CLAIM, "REFUND_PAYOUT_FAILED",
-          absl::StrCat("payee account ...", last4, " refused (F06): ", why,
-                       "; reservation released, a new claim may name another account"));
-}
-
-void MarkPaid(RefundBuilder& b, const std::string& reference) {
-  Refund& r = b.refund();
-  r.set_paid_fen(r.refundable_fen());
-  r.set_payout_reference(reference);
-  b.Enter(npd::v1::REFUND_STATE_PAID, "REFUND_PAID",
-          absl::StrCat(FormatFen(r.paid_fen()), " paid under ", r.payout_key(), ", reference ",
-                       reference));
-  b.Schedule(npd::v1::REFUND_STEP_SETTLE, StepKey(r, "settle"), b.now());
-}
-
-// A result that leaves the step to be tried again, after the backoff (or `delay` when given);
-// STUCK once the attempts are used up.
-void RetryOrStick(RefundBuilder& b, const OutboxRecord& entry, const std::string& error,
-                  const RefundPolicy& policy, double jitter,
-                  std::optional<absl::Duration> delay = std::nullopt) {
-  const int attempts = entry.attempts() + 1;
-  if (attempts >= policy.max_attempts) {
-    b.Stick(entry.step(), error, attempts);
-    return;
-  }
-  b.Retry(entry, b.now() + delay.value_or(RetryDelay(policy, attempts, jitter)), error,
-          /*count_attempt=*/true);
 }
 
 void ApplyFreeze(RefundBuilder& b, const StepResult& result) {
@@ -129,50 +74,6 @@ void ApplyFetch(RefundBuilder& b, const OutboxRecord& entry, const StepResult& r
   }
   b.Retry(entry, b.now() + policy.poll_interval, "final bill not ready (F01)",
           /*count_attempt=*/false);
-}
-
-void ApplyPayout(RefundBuilder& b, const OutboxRecord& entry, const StepResult& result,
-                 const RefundPolicy& policy, double jitter) {
-  if (result.payout_query && !result.payout_found) {
-    // The channel never received this key: paying it (with the same key) is safe, and at once:
-    // the failed Pay that led here was already counted and backed off. The error that lost it
-    // stays visible.
-    b.Note("REFUND_PAYOUT_NOT_RECEIVED",
-           absl::StrCat("the channel has no payout under ", entry.idempotency_key(),
-                        "; paying again with the same key"));
-    OutboxRecord next = entry;
-    next.set_query_first(false);
-    b.Retry(next, b.now(),
-            entry.last_error().empty()
-                ? "payout not received by the channel"
-                : absl::StrCat("payout not received by the channel after: ", entry.last_error()),
-            /*count_attempt=*/false);
-    return;
-  }
-  switch (result.payout_status) {
-    case npd::v1::PAYOUT_STATUS_SUCCEEDED:
-      if (result.payout_amount_fen.has_value() &&
-          *result.payout_amount_fen != b.refund().refundable_fen()) {
-        b.Stick(entry.step(),
-                absl::StrCat("the channel reports ", FormatFen(*result.payout_amount_fen),
-                             " paid under ", entry.idempotency_key(), ", but ",
-                             FormatFen(b.refund().refundable_fen()), " was requested"),
-                entry.attempts() + 1);
-        return;
-      }
-      MarkPaid(b, result.reference);
-      return;
-    case npd::v1::PAYOUT_STATUS_FAILED_PAYEE_INVALID:
-      ReleaseForNewClaim(b, result.failure_text, policy);
-      return;
-    case npd::v1::PAYOUT_STATUS_PENDING:
-      // The entry already says query_first (a Pay was begun): the next attempt polls by the key.
-      RetryOrStick(b, entry, "payout pending at the channel", policy, jitter, policy.poll_interval);
-      return;
-    default:
-      RetryOrStick(b, entry, "payment channel answered without a status", policy, jitter);
-      return;
-  }
 }
 
 void ApplyNotify(RefundBuilder& b, const StepResult& result, const RefundPolicy& policy) {
@@ -274,7 +175,7 @@ absl::StatusOr<RefundTransition> ApplyStepResult(const RefundRecord& record,
       ApplyNotify(b, result, policy);
       break;
     case npd::v1::REFUND_STEP_PAYOUT:
-      ApplyPayout(b, *outbox, result, policy, jitter);
+      ApplyPayoutAnswer(b, *outbox, result, policy, jitter);
       break;
     case npd::v1::REFUND_STEP_SETTLE:
       b.refund().set_settlement_reference(result.reference);
@@ -414,11 +315,12 @@ absl::StatusOr<ClaimOutcome> ClaimRefund(const RefundRecord& record,
   npd::v1::RefundClaim& claim = *next.mutable_claim();
   claim.set_channel(command.channel);
   claim.set_claim_province(command.claim_province);
-  claim.set_payee_kind(command.payee.kind());
-  claim.set_payee_last4(Last4(command.payee.account()));
+  claim.set_payee_kind(command.payee.kind);
+  claim.set_payee_last4(command.payee.last4);
   *claim.mutable_claimed_at() = ToProto(now);
   claim.set_request_id(command.request_id);
-  *b.record().mutable_payee() = command.payee;
+  b.record().set_sealed_payee(command.payee.sealed);
+  b.record().set_payee_data_key(command.payee.wrapped_key);
   next.set_payout_generation(r.payout_generation() + 1);
   next.set_payout_key(StepKey(next, absl::StrCat("payout:", next.payout_generation())));
   b.Enter(npd::v1::REFUND_STATE_FUNDS_RESERVED, "REFUND_CLAIMED",
@@ -444,78 +346,6 @@ absl::StatusOr<RefundTransition> ExpireClaim(const RefundRecord& record, absl::T
   b.Enter(npd::v1::REFUND_STATE_CLAIM_EXPIRED, "REFUND_CLAIM_EXPIRED",
           absl::StrCat("nobody claimed ", FormatFen(r.refundable_fen()), " by the deadline"));
   b.Schedule(npd::v1::REFUND_STEP_CLOSE_ACCOUNT, StepKey(r, "close"), now);
-  return std::move(b).Finish();
-}
-
-absl::StatusOr<CallbackOutcome> ApplyPayoutReport(const RefundRecord& record,
-                                                  const std::optional<OutboxRecord>& outbox,
-                                                  const PayoutReport& report,
-                                                  const RefundPolicy& policy, absl::Time now) {
-  const Refund& r = record.refund();
-  const bool paying = r.state() == npd::v1::REFUND_STATE_PAYOUT_REQUESTED ||
-                      (r.state() == npd::v1::REFUND_STATE_STUCK &&
-                       r.stuck().from_state() == npd::v1::REFUND_STATE_PAYOUT_REQUESTED);
-  if (!paying || report.payout_key != r.payout_key() ||
-      report.status == npd::v1::PAYOUT_STATUS_PENDING) {
-    return CallbackOutcome{};
-  }
-  if (report.status == npd::v1::PAYOUT_STATUS_SUCCEEDED &&
-      report.amount_fen != r.refundable_fen()) {
-    return RefundNotAllowed(
-        r, absl::StrCat("the channel reports ", FormatFen(report.amount_fen), " paid, but ",
-                        FormatFen(r.refundable_fen()), " was requested"));
-  }
-  RefundBuilder b(record, outbox, now);
-  if (r.state() == npd::v1::REFUND_STATE_STUCK) {
-    b.Enter(npd::v1::REFUND_STATE_PAYOUT_REQUESTED, "REFUND_UNSTUCK",
-            "the payment channel reported the payout's outcome");
-  }
-  if (report.status == npd::v1::PAYOUT_STATUS_SUCCEEDED) {
-    MarkPaid(b, report.reference);
-  } else {
-    ReleaseForNewClaim(b, report.failure_text, policy);
-  }
-  return CallbackOutcome{.applied = true, .transition = std::move(b).Finish()};
-}
-
-absl::StatusOr<RefundTransition> RedriveRefund(const RefundRecord& record, const std::string& note,
-                                               absl::Time now) {
-  const Refund& r = record.refund();
-  if (r.state() != npd::v1::REFUND_STATE_STUCK)
-    return RefundNotAllowed(r, "only a STUCK case is re-driven");
-  RefundBuilder b(record, std::nullopt, now);
-  const npd::v1::RefundStuck stuck = r.stuck();
-  std::string key;
-  switch (stuck.step()) {
-    case npd::v1::REFUND_STEP_FREEZE_ACCOUNT:
-      key = StepKey(r, "freeze");
-      break;
-    case npd::v1::REFUND_STEP_FETCH_FINAL_BILL:
-      key = StepKey(r, "bill");
-      break;
-    case npd::v1::REFUND_STEP_NOTIFY_SUBSCRIBER:
-      key = StepKey(r, "notify");
-      break;
-    case npd::v1::REFUND_STEP_PAYOUT:
-      key = r.payout_key();
-      break;
-    case npd::v1::REFUND_STEP_SETTLE:
-      key = StepKey(r, "settle");
-      break;
-    case npd::v1::REFUND_STEP_CLOSE_ACCOUNT:
-      key = StepKey(r, "close");
-      break;
-    default:
-      return absl::InternalError(absl::StrCat("stuck refund ", r.refund_id(), " names no step"));
-  }
-  b.Enter(stuck.from_state(), "REFUND_REDRIVEN",
-          absl::StrCat("operator re-drives ", npd::v1::RefundStep_Name(stuck.step()),
-                       note.empty() ? "" : ": ", note));
-  b.Schedule(stuck.step(), key, now);
-  if (stuck.step() == npd::v1::REFUND_STEP_PAYOUT &&
-      stuck.from_state() == npd::v1::REFUND_STATE_PAYOUT_REQUESTED) {
-    b.t().outbox->set_query_first(true);  // it may have reached the channel: ask first
-  }
   return std::move(b).Finish();
 }
 

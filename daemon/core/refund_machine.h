@@ -20,6 +20,14 @@
 // ":close"); retries and re-drives reuse it. A payout that may have reached the channel
 // (query_first) is queried by its key before anything else; only a "never received" answer lets the
 // same key be paid again, and only a definite payee failure starts a new generation (new key).
+//
+// Payout facts. Only the channel's answers to npd's own Pay and QueryPayout move money state; each
+// definite one is kept in Refund.payout_outcomes. A callback (ApplyPayoutReport) is a hint: for the
+// payout being made it makes npd query the key at once. A fact that contradicts another one npd
+// holds or asked for (see PayoutConflict in refund.proto) is never dropped: both are kept as a
+// conflict with an event REFUND_PAYOUT_CONFLICT, and a case that could still pay (FUNDS_RESERVED,
+// PAYOUT_REQUESTED, AWAIT_CLAIM, STUCK at PAYOUT) stops in STUCK at PAYOUT, with no outbox entry,
+// until the operator reconciles it (RedriveRefund); a case past its payout keeps its state.
 #ifndef NPD_DAEMON_CORE_REFUND_MACHINE_H_
 #define NPD_DAEMON_CORE_REFUND_MACHINE_H_
 
@@ -83,15 +91,18 @@ struct StepResult {
   npd::v1::PayoutStatus payout_status = npd::v1::PAYOUT_STATUS_UNSPECIFIED;
   std::string failure_text;
   // PAYOUT, when the channel said (a query does): the amount it paid. A SUCCEEDED payout of another
-  // amount than the refundable one stops the case in STUCK for an operator.
+  // amount than the refundable one is a payout conflict.
   std::optional<int64_t> payout_amount_fen;
   // PAYOUT (reference), SETTLE (entry id), NOTIFY (message id), CLOSE (closure reference).
   std::string reference;
 };
 
 // Applies an attempt's result to the case. `jitter` in [0, 1) spreads the retry delay (the delay is
-// between half and all of the exponential backoff). FAILED_PRECONDITION when the result is stale
-// (no outbox entry, another version): the caller drops it and writes nothing.
+// between half and all of the exponential backoff). A definite payout answer is held as a payout
+// fact; one that contradicts a fact held for its key, a SUCCEEDED of another amount, or one that
+// contradicts the reported_payout under check (a "not received" included) is a conflict instead of
+// a transition. FAILED_PRECONDITION when the result is stale (no outbox entry, another version):
+// the caller drops it and writes nothing.
 absl::StatusOr<RefundTransition> ApplyStepResult(
     const npd::store::v1::RefundRecord& record,
     const std::optional<npd::store::v1::OutboxRecord>& outbox, const StepResult& result,
@@ -119,11 +130,20 @@ absl::StatusOr<CallbackOutcome> ReportFinalBill(
     const std::optional<npd::store::v1::OutboxRecord>& outbox, const npd::v1::FinalBill& bill,
     const RefundPolicy& policy, absl::Time now);
 
+// The payee account of a claim as the case keeps it: sealed (daemon/core/payee_seal.h), with what
+// the API may show in clear.
+struct SealedPayee {
+  npd::v1::PayeeKind kind = npd::v1::PAYEE_KIND_UNSPECIFIED;
+  std::string last4;        // PayeeLast4 of the account
+  std::string sealed;       // SealPayee of the account
+  std::string wrapped_key;  // WrapDataKey of its data key; empty when replaying (never journaled)
+};
+
 // A claim by someone presenting `claimant_hash`.
 struct RefundClaimCommand {
   std::string request_id;
   std::string claimant_hash;
-  npd::v1::PayeeAccount payee;
+  SealedPayee payee;
   npd::v1::ClaimChannel channel = npd::v1::CLAIM_CHANNEL_UNSPECIFIED;
   std::string claim_province;
 };
@@ -146,9 +166,18 @@ absl::StatusOr<ClaimOutcome> ClaimRefund(const npd::store::v1::RefundRecord& rec
 absl::StatusOr<RefundTransition> ExpireClaim(const npd::store::v1::RefundRecord& record,
                                              absl::Time now);
 
-// The payment channel reported a payout by key. `applied` false when it changes nothing (PENDING,
-// another generation's key, already past the payout). FAILED_PRECONDITION when a SUCCEEDED amount
-// differs from the amount requested.
+// The payment channel reported a payout by key (the caller found the case by the key's refund id).
+// Never changes money state by itself; in this order:
+// - a key of the case that npd never issued: a conflict (unless the same report is held already);
+// - PENDING: nothing;
+// - a key with payout facts held: nothing when the report agrees with one of them, else a conflict;
+// - a SUCCEEDED of another amount than the refundable one: a conflict;
+// - the key of the payout being made (FUNDS_RESERVED, PAYOUT_REQUESTED, or STUCK at PAYOUT from
+//   them): the report is kept as reported_payout and the PAYOUT step is due now with query_first
+//   (a STUCK case is un-stuck for it, unless it has an open conflict: then it only keeps the
+//   report); the same report again is nothing, a contradicting one a conflict;
+// - any other issued key (no fact held, no payout being made under it): a conflict.
+// `applied` false when nothing changed. Never an error.
 struct PayoutReport {
   std::string payout_key;
   npd::v1::PayoutStatus status = npd::v1::PAYOUT_STATUS_UNSPECIFIED;
@@ -161,11 +190,30 @@ absl::StatusOr<CallbackOutcome> ApplyPayoutReport(
     const std::optional<npd::store::v1::OutboxRecord>& outbox, const PayoutReport& report,
     const RefundPolicy& policy, absl::Time now);
 
-// The operator re-drives a STUCK case: back to the state it stopped in, its step due now from
-// attempt one under the same key (a payout that may have been sent is queried first).
-// FAILED_PRECONDITION when the case is not STUCK.
-absl::StatusOr<RefundTransition> RedriveRefund(const npd::store::v1::RefundRecord& record,
-                                               const std::string& note, absl::Time now);
+// The operator's re-drive (RedriveRefundRequest).
+struct RedriveCommand {
+  // Why; recorded in the history and in each conflict it resolves.
+  std::string note;
+  // The payout the channel really made, or 0.
+  int32_t paid_generation = 0;
+};
+// Resolves every open payout conflict (event REFUND_PAYOUT_CONFLICT_RESOLVED), then:
+// - paid_generation > 0: the case, STUCK at PAYOUT, becomes PAID with the most recent SUCCEEDED
+//   fact held for that generation (amount, reference, and its claim's province when it was an
+//   earlier claim's payout), event REFUND_PAID, the settlement due now;
+// - else a STUCK case goes back to the state it stopped in, its step due now from attempt one
+//   under the same key (a payout that may have been sent, or one of a case that had conflicts, is
+//   queried first, and its answer is still checked against a reported_payout kept meanwhile; back
+//   in AWAIT_CLAIM no step is due and the claim window gets at least policy.payee_fix_grace);
+// - else (a case with open conflicts that is not STUCK) nothing more.
+// FAILED_PRECONDITION when the case is neither STUCK nor has an open conflict, or with
+// paid_generation when it is not STUCK at PAYOUT, no SUCCEEDED fact of that generation is held, or
+// that fact's amount is not in (0, refundable] (npd never records more paid than owed);
+// INVALID_ARGUMENT for a negative paid_generation.
+absl::StatusOr<RefundTransition> RedriveRefund(
+    const npd::store::v1::RefundRecord& record,
+    const std::optional<npd::store::v1::OutboxRecord>& outbox, const RedriveCommand& command,
+    const RefundPolicy& policy, absl::Time now);
 
 // cash - non_refundable - third_party - final_charges, and the reasons of each deduction.
 struct RefundAmount {

@@ -21,6 +21,8 @@ constexpr std::string_view kPortExpired = "PORT_EXPIRED";
 constexpr std::string_view kPortCompleted = "PORT_COMPLETED";
 constexpr std::string_view kRefundOpened = "REFUND_OPENED";
 constexpr std::string_view kRefundPaid = "REFUND_PAID";
+constexpr std::string_view kPayoutConflict = "REFUND_PAYOUT_CONFLICT";
+constexpr std::string_view kPayoutConflictResolved = "REFUND_PAYOUT_CONFLICT_RESOLVED";
 
 bool IsCountedPortEvent(std::string_view type) {
   return type == kPortSubmitted || type == kPortRejected || type == kPortApproved ||
@@ -171,7 +173,10 @@ absl::Status ReportBuilder::AddRefundEvent(const EventRecord& event, absl::Time 
     c.state = event.refund_state_after();
   }
   const std::string_view type = event.type();
-  if (type != kRefundOpened && type != kRefundPaid) return absl::OkStatus();
+  if (type != kRefundOpened && type != kRefundPaid && type != kPayoutConflict &&
+      type != kPayoutConflictResolved) {
+    return absl::OkStatus();
+  }
   auto refund = lookups_.refund(event.refund_id());
   if (!refund.ok()) return refund.status();
   Row* row = RowOf(refund->donor);
@@ -180,6 +185,14 @@ absl::Status ReportBuilder::AddRefundEvent(const EventRecord& event, absl::Time 
   if (type == kRefundOpened) {
     c.opened_by = refund->donor;
     f.set_refunds_opened(f.refunds_opened() + 1);
+    return absl::OkStatus();
+  }
+  if (type == kPayoutConflict) {
+    f.set_payout_conflicts(f.payout_conflicts() + 1);
+    return absl::OkStatus();
+  }
+  if (type == kPayoutConflictResolved) {
+    f.set_payout_reconciliations(f.payout_reconciliations() + 1);
     return absl::OkStatus();
   }
   f.set_refunds_paid(f.refunds_paid() + 1);

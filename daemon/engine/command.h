@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "daemon/core/identity.h"
 #include "daemon/core/number_plan.h"
+#include "daemon/core/payee_seal.h"
 #include "daemon/core/policy.h"
 #include "daemon/core/time_convert.h"
 #include "daemon/engine/txn.h"
@@ -26,6 +27,9 @@ struct EngineContext {
   core::PortPolicy policy;
   core::RefundPolicy refund_policy;
   std::vector<std::string> carrier_ids;  // sorted
+  // Seals the payee accounts of accepted claims (security.payee_key_file). Needed live by
+  // ClaimRefund only (replay never seals): a live claim without it is refused as INTERNAL.
+  const core::PayeeKeyRing* payee_keys = nullptr;
 };
 
 class Command {

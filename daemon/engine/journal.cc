@@ -100,6 +100,14 @@ void RedactForJournal(google::protobuf::Message& request) {
       reflection->ClearField(&request, field);
       continue;
     }
+    if (field->message_type()->full_name() == "npd.v1.PayeeAccount" && !field->is_repeated() &&
+        reflection->HasField(request, field)) {
+      google::protobuf::Message* payee = reflection->MutableMessage(&request, field);
+      for (const char* name : {"account", "holder_name"}) {
+        payee->GetReflection()->ClearField(payee, payee->GetDescriptor()->FindFieldByName(name));
+      }
+      continue;
+    }
     if (field->is_repeated()) {
       for (int j = 0; j < reflection->FieldSize(request, field); ++j) {
         RedactForJournal(*reflection->MutableRepeatedMessage(&request, field, j));

@@ -19,8 +19,10 @@ namespace npd::engine {
 
 // "SubmitPort" for "/npd.v1.PortingService/SubmitPort".
 std::string CommandName(std::string_view method);
-// Clears, at any depth, every field of message type npd.v1.Identity and every field named
-// "auth_code": what a request may carry that the journal must not keep.
+// Clears, at any depth, every field of message type npd.v1.Identity, every field named "auth_code",
+// and the account and holder name of every npd.v1.PayeeAccount (its kind stays): what a request
+// may carry that the journal must not keep. The claim's handler records the sealed account as a
+// side effect instead (daemon/core/payee_seal.h).
 void RedactForJournal(google::protobuf::Message& request);
 
 // A client request as `caller` (its actor, the person for the operator, and its principal).

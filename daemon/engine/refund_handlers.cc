@@ -1,5 +1,10 @@
 #include "daemon/engine/refund_handlers.h"
 
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+#include <optional>
+#include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -89,6 +94,47 @@ void OpenRefundForPort(Txn& txn, const EngineContext& ctx,
       core::kNpdActor, "");
 }
 
+// The claim's payee account sealed for the case (daemon/core/payee_seal.h). Live: a fresh data key
+// seals the account; the ciphertext and the last four characters are recorded with the step (replay
+// takes them from there); the data key, wrapped with the payee key, is not (Txn::Unrecorded).
+absl::StatusOr<core::SealedPayee> SealClaimPayee(Txn& txn, const EngineContext& ctx,
+                                                 const npd::v1::ClaimRefundRequest& request,
+                                                 int generation) {
+  const std::string aad = core::PayeeAssociatedData(request.refund_id(), generation);
+  bool random_failed = false;
+  auto random = [&random_failed](size_t n) {
+    std::string bytes(n, '\0');
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()), static_cast<int>(n)) != 1) {
+      random_failed = true;
+    }
+    return bytes;
+  };
+  std::string data_key;
+  auto last4 =
+      txn.SideEffect("payee_last4", [&] { return core::PayeeLast4(request.payee().account()); });
+  if (!last4.ok()) return last4.status();
+  auto sealed = txn.SideEffect("sealed_payee", [&] {
+    data_key = random(core::kPayeeKeyBytes);
+    return core::SealPayee(request.payee(), data_key, random(core::kPayeeNonceBytes), aad);
+  });
+  if (!sealed.ok()) return sealed.status();
+  bool no_keys = false;
+  std::optional<std::string> wrapped = txn.Unrecorded([&]() -> std::string {
+    if (ctx.payee_keys == nullptr) {
+      no_keys = true;
+      return "";
+    }
+    return core::WrapDataKey(*ctx.payee_keys, data_key, random(core::kPayeeNonceBytes), aad);
+  });
+  OPENSSL_cleanse(data_key.data(), data_key.size());
+  if (no_keys) return absl::InternalError("no payee key is configured (security.payee_key_file)");
+  if (random_failed) return absl::UnavailableError("the random number generator failed");
+  return core::SealedPayee{.kind = request.payee().kind(),
+                           .last4 = *std::move(last4),
+                           .sealed = *std::move(sealed),
+                           .wrapped_key = wrapped.value_or("")};
+}
+
 absl::Status HandleClaimRefund(Txn& txn, const EngineContext& ctx, const std::string& caller,
                                const npd::v1::ClaimRefundRequest& request,
                                npd::v1::ClaimRefundResponse& response) {
@@ -97,10 +143,12 @@ absl::Status HandleClaimRefund(Txn& txn, const EngineContext& ctx, const std::st
   auto claimant_hash =
       txn.SideEffect("claimant_hash", [&] { return ctx.hasher->HashIdentity(request.claimant()); });
   if (!claimant_hash.ok()) return claimant_hash.status();
+  auto payee = SealClaimPayee(txn, ctx, request, loaded->record.refund().payout_generation() + 1);
+  if (!payee.ok()) return payee.status();
   core::RefundClaimCommand command{
       .request_id = request.request_id(),
       .claimant_hash = *std::move(claimant_hash),
-      .payee = request.payee(),
+      .payee = *std::move(payee),
       .channel = request.channel(),
       .claim_province = request.claim_province(),
   };
@@ -153,7 +201,10 @@ absl::Status HandleRedriveRefund(Txn& txn, const EngineContext& ctx, const std::
   }
   auto loaded = LoadCase(txn, request.refund_id());
   if (!loaded.ok()) return loaded.status();
-  auto t = core::RedriveRefund(loaded->record, request.note(), txn.now());
+  auto t = core::RedriveRefund(
+      loaded->record, loaded->outbox,
+      core::RedriveCommand{.note = request.note(), .paid_generation = request.paid_generation()},
+      ctx.refund_policy, txn.now());
   if (!t.ok()) return t.status();
   *response.mutable_refund() = t->record.refund();
   StageRefund(txn, *std::move(t), caller, request.request_id());

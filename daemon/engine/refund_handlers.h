@@ -28,11 +28,13 @@ absl::Status HandleClaimRefund(Txn& txn, const EngineContext& ctx, const std::st
 absl::Status HandleReportFinalBill(Txn& txn, const EngineContext& ctx, const std::string& caller,
                                    const npd::v1::ReportFinalBillRequest& request,
                                    npd::v1::ReportFinalBillResponse& response);
-// Payment channel only. NOT_FOUND when the key names no case.
+// Payment channel only. NOT_FOUND when the key names no case. The report is a hint (see
+// core::ApplyPayoutReport): it makes the dispatcher query the payout at once, or is kept as a
+// payout conflict.
 absl::Status HandleReportPayoutResult(Txn& txn, const EngineContext& ctx, const std::string& caller,
                                       const npd::v1::ReportPayoutResultRequest& request,
                                       npd::v1::ReportPayoutResultResponse& response);
-// Operator only.
+// Operator only: re-drives a STUCK case and reconciles open payout conflicts.
 absl::Status HandleRedriveRefund(Txn& txn, const EngineContext& ctx, const std::string& caller,
                                  const npd::v1::RedriveRefundRequest& request,
                                  npd::v1::RedriveRefundResponse& response);

@@ -81,6 +81,14 @@ class Txn {
   // handler no longer asks for what it asked for then).
   absl::StatusOr<std::string> SideEffect(std::string_view name,
                                          const std::function<std::string()>& compute);
+  // A value that must be neither journaled nor reproduced: the data key of a sealed payee account,
+  // kept only wrapped in the case's record (see daemon/core/payee_seal.h), so that the journal
+  // alone can never open the account. Live: `compute()`. Replaying: nullopt (replay's comparison
+  // ignores what such a value was written into).
+  std::optional<std::string> Unrecorded(const std::function<std::string()>& compute) const {
+    if (replaying_ != nullptr) return std::nullopt;
+    return compute();
+  }
   // True when this command staged writes without SetStep: the engine refuses such a command, so
   // that nothing reaches the store that replay could not reproduce.
   bool WroteWithoutStep() const { return !step_.has_value() && staged_.HasWrites(); }

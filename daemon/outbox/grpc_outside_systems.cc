@@ -306,11 +306,22 @@ void GrpcOutsideSystems::Call(const npd::store::v1::RefundRecord& record,
             std::move(done));
         return;
       }
+      if (addresses_.payee_keys == nullptr) {
+        done(Retryable("no payee key is configured (security.payee_key_file)"));
+        return;
+      }
+      absl::StatusOr<npd::v1::PayeeAccount> payee =
+          core::OpenRecordPayee(*addresses_.payee_keys, record);
+      if (!payee.ok()) {
+        done(Retryable(
+            absl::StrCat("the payee account cannot be opened: ", payee.status().message())));
+        return;
+      }
       npd::ext::v1::PayRequest req;
       req.set_idempotency_key(entry.idempotency_key());
       req.set_refund_id(refund.refund_id());
       req.set_amount_fen(refund.refundable_fen());
-      *req.mutable_payee() = record.payee();
+      *req.mutable_payee() = *std::move(payee);
       req.set_paying_province(refund.claim().claim_province());
       StartCall<npd::ext::v1::PayResponse>(
           std::move(req), timeout,

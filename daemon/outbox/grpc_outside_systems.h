@@ -14,6 +14,7 @@
 #include <grpcpp/security/credentials.h>
 
 #include "absl/time/time.h"
+#include "daemon/core/payee_seal.h"
 #include "daemon/outbox/outside_systems.h"
 
 namespace npd::outbox {
@@ -35,6 +36,10 @@ struct OutsideAddresses {
   std::string tls_key;
   // How often those files are read again (rotation without a restart).
   absl::Duration tls_refresh_interval = absl::Seconds(60);
+  // Opens the sealed payee account a Pay carries (must outlive the GrpcOutsideSystems). Without it,
+  // or when the case's key is no longer in it, the payout attempt fails as retryable and the case
+  // goes STUCK after its attempts, naming the cause.
+  const core::PayeeKeyRing* payee_keys = nullptr;
 };
 
 class GrpcOutsideSystems final : public OutsideSystems {

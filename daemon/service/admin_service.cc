@@ -53,9 +53,11 @@ grpc::ServerUnaryReactor* AdminService::Checkpoint(grpc::CallbackServerContext* 
                                                    npd::v1::CheckpointResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   auto admitted = gatekeeper_.Admit(*context, "/npd.v1.AdminService/Checkpoint", *request);
-  absl::Status checked =
-      admitted.ok() ? ValidateCheckpointDirectory(request->directory()) : admitted.status();
-  if (!checked.ok()) {
+  if (!admitted.ok()) {
+    gatekeeper_.Refuse(admitted.status(), [reactor](grpc::Status s) { reactor->Finish(s); });
+    return reactor;
+  }
+  if (absl::Status checked = ValidateCheckpointDirectory(request->directory()); !checked.ok()) {
     reactor->Finish(ToGrpcStatus(checked));
     return reactor;
   }

@@ -109,6 +109,25 @@ absl::Status Authorize(const RpcRule& rule, const Principal& principal) {
                    " principal; it may be called by: ", absl::StrJoin(allowed, ", ")));
 }
 
+std::string AuthorizationMatrixMarkdown() {
+  std::string out = "| rpc |";
+  std::string rule_line = "|---|";
+  for (int k = 0; k < kPrincipalKinds; ++k) {
+    absl::StrAppend(&out, " ", core::AbslView(PrincipalKindName(static_cast<PrincipalKind>(k))),
+                    " |");
+    rule_line += ":-:|";
+  }
+  absl::StrAppend(&out, " what a non-operator caller is scoped to |\n", rule_line, "---|\n");
+  for (const RpcRule& rule : AuthorizationMatrix()) {
+    absl::StrAppend(&out, "| `", core::AbslView(rule.method.substr(8)), "` |");  // "/npd.v1."
+    for (int k = 0; k < kPrincipalKinds; ++k) {
+      absl::StrAppend(&out, rule.allowed.Contains(static_cast<PrincipalKind>(k)) ? " yes |" : " |");
+    }
+    absl::StrAppend(&out, " ", core::AbslView(rule.scope), " |\n");
+  }
+  return out;
+}
+
 absl::Status CheckMatrixCovers(const google::protobuf::ServiceDescriptor& service) {
   for (int i = 0; i < service.method_count(); ++i) {
     const std::string method =

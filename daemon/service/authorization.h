@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -58,6 +59,10 @@ const std::vector<RpcRule>& AuthorizationMatrix();
 
 // The row of `method`; nullptr when npd serves no such rpc.
 const RpcRule* FindRule(std::string_view method);
+
+// The matrix as a Markdown table (rpc, one column per principal kind, the scoping rule), as the
+// README shows it; a test keeps the README equal to it.
+std::string AuthorizationMatrixMarkdown();
 
 // OK when `principal` may call `rule`'s rpc; PERMISSION_DENIED naming the principal kind and who
 // may call it otherwise.

@@ -28,10 +28,21 @@ absl::Status ConnectionTable::NoteCall(const std::string& peer, const std::strin
   Connection& c = it->second;
   if (c.principal.empty()) {
     c.principal = principal;
+    const auto cap = static_cast<size_t>(options_.max_connections_per_principal);
+    if (alive_ && per_principal_[principal].size() >= cap) {
+      // At the cap: first forget the principal's connections that closed since the last sweep.
+      std::vector<std::map<std::string, Connection>::iterator> closed;
+      for (const std::string& other : per_principal_[principal]) {
+        auto o = by_peer_.find(other);
+        if (o != by_peer_.end() && !alive_(o->second.fd, o->first)) closed.push_back(o);
+      }
+      for (auto o : closed) ForgetLocked(o);
+    }
     auto& peers = per_principal_[principal];
-    peers.insert(peer);
-    if (peers.size() > static_cast<size_t>(options_.max_connections_per_principal)) {
-      c.excess_since = absl::Now();
+    if (peers.size() >= cap) {
+      c.excess_since = absl::Now();  // not counted: it is refused, then shut
+    } else {
+      peers.insert(peer);
     }
   } else if (c.principal != principal) {
     // One TLS session has one peer certificate; another principal means a reused port number
@@ -46,9 +57,16 @@ absl::Status ConnectionTable::NoteCall(const std::string& peer, const std::strin
   return absl::OkStatus();
 }
 
-std::vector<int> ConnectionTable::Sweep(
-    const std::function<bool(int fd, const std::string& peer)>& alive, absl::Time now,
-    absl::Duration grace) {
+void ConnectionTable::Expel(const std::string& peer) {
+  std::lock_guard lock(mu_);
+  auto it = by_peer_.find(peer);
+  if (it != by_peer_.end() && it->second.excess_since == absl::InfiniteFuture()) {
+    it->second.excess_since = absl::Now();
+  }
+}
+
+std::vector<int> ConnectionTable::Sweep(const Liveness& alive, absl::Time now,
+                                        absl::Duration grace) {
   std::vector<int> shut;
   std::lock_guard lock(mu_);
   for (auto it = by_peer_.begin(); it != by_peer_.end();) {

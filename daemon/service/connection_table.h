@@ -27,13 +27,19 @@ struct ConnectionLimitOptions {
   int max_connections = 4096;
   // server.max_connections_per_ip: connections open at once from one client address. Default: 512.
   int max_connections_per_ip = 512;
-  // limits.max_connections: connections one principal uses at once. Default: 64.
-  int max_connections_per_principal = 64;
+  // limits.max_connections: connections one principal uses at once. Default: 16.
+  int max_connections_per_principal = 16;
 };
 
 class ConnectionTable {
  public:
-  explicit ConnectionTable(ConnectionLimitOptions options) : options_(options) {}
+  // Whether the socket `fd` still is the connection from `peer` (gRPC may have closed it).
+  using Liveness = std::function<bool(int fd, const std::string& peer)>;
+
+  // `alive` is asked before a principal at its cap is refused another connection, so that
+  // connections closed since the last sweep do not count. Default: every connection is alive.
+  explicit ConnectionTable(ConnectionLimitOptions options, Liveness alive = nullptr)
+      : options_(options), alive_(std::move(alive)) {}
 
   // A connection was accepted on `fd` from `ip` (the address alone) with gRPC's peer string
   // `peer`. False (and nothing recorded) when the total or the per-IP cap is reached: the caller
@@ -45,10 +51,13 @@ class ConnectionTable {
   // npd did not accept itself (no listener in front, e.g. unit tests).
   absl::Status NoteCall(const std::string& peer, const std::string& principal);
 
+  // The connection of `peer` can never be served (it has no acceptable identity): it is shut down
+  // by the sweep after its grace, like one beyond its principal's cap.
+  void Expel(const std::string& peer);
+
   // Forgets connections whose socket is gone (`alive(fd, peer)` false) and returns the fds of
   // connections to shut down: over a principal's cap for at least `grace`.
-  std::vector<int> Sweep(const std::function<bool(int fd, const std::string& peer)>& alive,
-                         absl::Time now, absl::Duration grace);
+  std::vector<int> Sweep(const Liveness& alive, absl::Time now, absl::Duration grace);
 
   size_t size() const;
   size_t ForIp(const std::string& ip) const;
@@ -64,6 +73,7 @@ class ConnectionTable {
   void ForgetLocked(std::map<std::string, Connection>::iterator it);
 
   const ConnectionLimitOptions options_;
+  const Liveness alive_;
   mutable std::mutex mu_;
   std::map<std::string, Connection> by_peer_;                   // guarded by mu_
   std::map<std::string, size_t> per_ip_;                        // guarded by mu_

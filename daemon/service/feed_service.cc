@@ -21,6 +21,10 @@ template <typename Response = npd::v1::SubscribeResponse>
 class RefusedStream final : public grpc::ServerWriteReactor<Response> {
  public:
   explicit RefusedStream(grpc::Status status) { this->Finish(std::move(status)); }
+  // A refusal of admission, answered when the gatekeeper says.
+  RefusedStream(Gatekeeper& gatekeeper, const absl::Status& refusal) {
+    gatekeeper.Refuse(refusal, [this](grpc::Status s) { this->Finish(std::move(s)); });
+  }
   void OnDone() override { delete this; }
 };
 }  // namespace
@@ -86,7 +90,7 @@ void FeedHub::HeartbeatLoop() {
 grpc::ServerWriteReactor<npd::v1::SubscribeResponse>* FeedService::Subscribe(
     grpc::CallbackServerContext* context, const npd::v1::SubscribeRequest* request) {
   auto admitted = gatekeeper_.Admit(*context, "/npd.v1.RoutingFeedService/Subscribe", *request);
-  if (!admitted.ok()) return new RefusedStream<>(ToGrpcStatus(admitted.status()));
+  if (!admitted.ok()) return new RefusedStream<>(gatekeeper_, admitted.status());
   if (hub_.draining()) {
     return new RefusedStream<>(grpc::Status(grpc::StatusCode::UNAVAILABLE, "npd is shutting down"));
   }
@@ -122,7 +126,7 @@ grpc::ServerWriteReactor<npd::v1::ExportSnapshotResponse>* FeedService::ExportSn
   using Refused = RefusedStream<npd::v1::ExportSnapshotResponse>;
   auto admitted =
       gatekeeper_.Admit(*context, "/npd.v1.RoutingFeedService/ExportSnapshot", *request);
-  if (!admitted.ok()) return new Refused(ToGrpcStatus(admitted.status()));
+  if (!admitted.ok()) return new Refused(gatekeeper_, admitted.status());
   if (hub_.draining()) {
     return new Refused(grpc::Status(grpc::StatusCode::UNAVAILABLE, "npd is shutting down"));
   }

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "daemon/core/string_view_compat.h"
 #include "daemon/service/field_limits.h"
+#include "daemon/service/status.h"
 #include "proto/wire/tolerant_requests.h"
 #include "spdlog/spdlog.h"
 
@@ -76,7 +77,14 @@ absl::StatusOr<Gatekeeper::Admitted> Gatekeeper::Admit(grpc::CallbackServerConte
         absl::StrCat(core::AbslView(method), " has no row in the authorization matrix"));
   }
   auto principal = Identify(context);
-  if (!principal.ok()) return Refused("unauthenticated call", principal.status());
+  if (!principal.ok()) {
+    // A TLS connection keeps the identity it has: one that cannot authenticate never will, and is
+    // closed after this answer (the client may reconnect, at the listener's per-IP accept rate).
+    if (connections_ != nullptr && !options_.dev_header_identity) {
+      connections_->Expel(context.peer());
+    }
+    return Refused("unauthenticated call", principal.status());
+  }
   if (auto s = Authorize(*rule, *principal); !s.ok()) {
     return Refused(absl::StrCat("call by ", principal->Uri()), s);
   }
@@ -109,6 +117,14 @@ absl::StatusOr<Gatekeeper::Admitted> Gatekeeper::Admit(grpc::CallbackServerConte
   if (auto s = CheckFieldLimits(request); !s.ok()) return s;
   return Admitted{.principal = *std::move(principal),
                   .slot = std::make_shared<CallerLimits::Slot>(*std::move(slot))};
+}
+
+void Gatekeeper::Refuse(const absl::Status& refusal, std::function<void(grpc::Status)> finish) {
+  const bool cheap_to_repeat = absl::IsUnauthenticated(refusal) ||
+                               absl::IsPermissionDenied(refusal) ||
+                               absl::IsResourceExhausted(refusal);
+  tarpit_.After(cheap_to_repeat ? options_.refusal_delay : absl::ZeroDuration(),
+                [finish = std::move(finish), status = ToGrpcStatus(refusal)] { finish(status); });
 }
 
 absl::Status Gatekeeper::Refused(std::string_view what, absl::Status status) {

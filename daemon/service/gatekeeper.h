@@ -12,6 +12,7 @@
 #define NPD_DAEMON_SERVICE_GATEKEEPER_H_
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -24,6 +25,7 @@
 #include "daemon/service/caller_limits.h"
 #include "daemon/service/connection_table.h"
 #include "daemon/service/principal.h"
+#include "daemon/service/tarpit.h"
 #include "google/protobuf/message.h"
 
 namespace npd::service {
@@ -38,6 +40,9 @@ struct GatekeeperOptions {
   // client certificate. Development only: npd refuses it on a non-loopback address. Default: false.
   bool dev_header_identity = false;
   CallerLimitOptions limits;
+  // limits.refusal_delay: how long a call refused for its identity, the matrix or a limit waits
+  // for its answer (Tarpit). Default: 100ms.
+  absl::Duration refusal_delay = absl::Milliseconds(100);
 };
 
 class Gatekeeper {
@@ -59,6 +64,13 @@ class Gatekeeper {
   // Step 1 alone.
   absl::StatusOr<Principal> Identify(const grpc::CallbackServerContext& context) const;
 
+  // Answers a call Admit refused: `finish(status)` runs after the refusal delay for the refusals
+  // a flooding client could repeat cheaply (UNAUTHENTICATED, PERMISSION_DENIED,
+  // RESOURCE_EXHAUSTED), at once for the others. On the tarpit's thread or this one.
+  void Refuse(const absl::Status& refusal, std::function<void(grpc::Status)> finish);
+  // Answers every held refusal now and later ones at once (shutdown).
+  void Drain() { tarpit_.Drain(); }
+
   const CallerLimits& limits() const { return limits_; }
 
  private:
@@ -68,6 +80,7 @@ class Gatekeeper {
   const core::NumberPlan& plan_;
   ConnectionTable* const connections_;
   CallerLimits limits_;
+  Tarpit tarpit_;
   std::atomic<int64_t> next_log_us_{0};
   std::atomic<int64_t> unlogged_{0};
 };

@@ -21,13 +21,8 @@ constexpr size_t kScanChunk = 500;
 // Exclusive start of the refund phase: below every refund id ("R" + 12 digits, from 1).
 constexpr char kFirstRefundToken[] = "R000000000000";
 
-bool WantsPorts(npd::v1::AttentionKind kind) {
-  return kind != npd::v1::ATTENTION_KIND_STUCK_REFUND;
-}
-bool WantsRefunds(npd::v1::AttentionKind kind) {
-  return kind == npd::v1::ATTENTION_KIND_UNSPECIFIED ||
-         kind == npd::v1::ATTENTION_KIND_STUCK_REFUND;
-}
+bool WantsPorts(npd::v1::AttentionKind kind) { return core::IsPortAttentionKind(kind); }
+bool WantsRefunds(npd::v1::AttentionKind kind) { return core::IsRefundAttentionKind(kind); }
 
 }  // namespace
 

@@ -44,7 +44,7 @@ grpc::ServerUnaryReactor* ReportService::GetReport(grpc::CallbackServerContext* 
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   auto admitted = gatekeeper_.Admit(*context, "/npd.v1.ReportService/GetReport", *request);
   if (!admitted.ok()) {
-    reactor->Finish(ToGrpcStatus(admitted.status()));
+    gatekeeper_.Refuse(admitted.status(), [reactor](grpc::Status s) { reactor->Finish(s); });
     return reactor;
   }
   auto carriers = ReportCarriers(*request, admitted->principal.Actor(), plan_);

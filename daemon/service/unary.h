@@ -35,7 +35,7 @@ grpc::ServerUnaryReactor* RunMutation(
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   auto admitted = gatekeeper.Admit(*context, method, request);
   if (!admitted.ok()) {
-    reactor->Finish(ToGrpcStatus(admitted.status()));
+    gatekeeper.Refuse(admitted.status(), [reactor](grpc::Status s) { reactor->Finish(s); });
     return reactor;
   }
   if (absl::Status valid = validate(); !valid.ok()) {
@@ -60,7 +60,11 @@ grpc::ServerUnaryReactor* RunRead(Gatekeeper& gatekeeper, grpc::CallbackServerCo
                                   Read read) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   auto admitted = gatekeeper.Admit(*context, method, request);
-  reactor->Finish(ToGrpcStatus(admitted.ok() ? read(admitted->principal) : admitted.status()));
+  if (!admitted.ok()) {
+    gatekeeper.Refuse(admitted.status(), [reactor](grpc::Status s) { reactor->Finish(s); });
+    return reactor;
+  }
+  reactor->Finish(ToGrpcStatus(read(admitted->principal)));
   return reactor;
 }
 

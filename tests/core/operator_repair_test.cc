@@ -215,5 +215,43 @@ TEST(AttentionTest, StuckRefundShowsTheStepAttemptsAndError) {
   EXPECT_FALSE(RefundAttention(refund, npd::v1::ATTENTION_KIND_UNSPECIFIED).has_value());
 }
 
+TEST(AttentionTest, AnOpenPayoutConflictNeedsAttentionInAnyState) {
+  npd::v1::Refund refund;
+  refund.set_refund_id("R000000000042");
+  refund.set_port_id(kPortId);
+  refund.set_msisdn("13800138000");
+  refund.set_state(npd::v1::REFUND_STATE_CLOSED_PAID);
+  npd::v1::PayoutConflict& first = *refund.add_payout_conflicts();
+  first.set_number(1);
+  first.set_description("payout conflict #1 on R000000000042:payout:1: another reference");
+  *first.mutable_at() = ToProto(kLate - absl::Hours(1));
+  first.set_resolved(true);
+  npd::v1::PayoutConflict& second = *refund.add_payout_conflicts();
+  second.set_number(2);
+  second.set_description("payout conflict #2 on R000000000042:payout:1: a failure after a success");
+  *second.mutable_at() = ToProto(kLate);
+  auto item = RefundAttention(refund, npd::v1::ATTENTION_KIND_UNSPECIFIED);
+  ASSERT_TRUE(item.has_value());
+  EXPECT_EQ(item->kind(), npd::v1::ATTENTION_KIND_PAYOUT_CONFLICT);
+  EXPECT_EQ(item->refund_state(), npd::v1::REFUND_STATE_CLOSED_PAID);
+  EXPECT_EQ(FromProto(item->since()), kLate);  // the first open one
+  EXPECT_EQ(item->detail(),
+            "1 open payout conflict(s); latest: payout conflict #2 on R000000000042:payout:1: a "
+            "failure after a success");
+  EXPECT_FALSE(RefundAttention(refund, npd::v1::ATTENTION_KIND_STUCK_REFUND).has_value());
+  refund.mutable_payout_conflicts(1)->set_resolved(true);
+  EXPECT_FALSE(RefundAttention(refund, npd::v1::ATTENTION_KIND_UNSPECIFIED).has_value());
+}
+
+TEST(AttentionTest, KindsSayWhichRecordsCanHaveThem) {
+  EXPECT_TRUE(IsRefundAttentionKind(npd::v1::ATTENTION_KIND_PAYOUT_CONFLICT));
+  EXPECT_TRUE(IsRefundAttentionKind(npd::v1::ATTENTION_KIND_STUCK_REFUND));
+  EXPECT_FALSE(IsRefundAttentionKind(npd::v1::ATTENTION_KIND_STALE));
+  EXPECT_FALSE(IsPortAttentionKind(npd::v1::ATTENTION_KIND_PAYOUT_CONFLICT));
+  EXPECT_TRUE(IsPortAttentionKind(npd::v1::ATTENTION_KIND_PARTIAL_FAILURE));
+  EXPECT_TRUE(IsPortAttentionKind(npd::v1::ATTENTION_KIND_UNSPECIFIED));
+  EXPECT_TRUE(IsRefundAttentionKind(npd::v1::ATTENTION_KIND_UNSPECIFIED));
+}
+
 }  // namespace
 }  // namespace npd::core

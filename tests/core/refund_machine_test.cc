@@ -8,130 +8,13 @@
 #include <string>
 
 #include "daemon/core/refund_builder.h"
-#include "tests/core/core_test_util.h"
+#include "tests/core/refund_machine_fixture.h"
 
 namespace npd::core {
 namespace {
 
-using ::npd::store::v1::OutboxRecord;
-using ::npd::store::v1::RefundRecord;
-using ::npd::v1::FinalBill;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-
-constexpr char kHolder[] = "holder-hash";
-
-npd::v1::Port CompletedPort() {
-  npd::v1::Port port =
-      testing::PortIn(npd::v1::PORT_STATE_COMPLETED, testing::Local(2026, 11, 2, 10));
-  return port;
-}
-
-FinalBill Bill(int64_t cash, int64_t promo = 0, int64_t third = 0, int64_t charges = 0) {
-  FinalBill bill;
-  bill.set_bill_id("B1");
-  bill.set_cash_balance_fen(cash);
-  bill.set_non_refundable_fen(promo);
-  bill.set_third_party_topup_fen(third);
-  bill.set_final_charges_fen(charges);
-  return bill;
-}
-
-// A case and its outbox entry, advanced step by step like the engine does.
-class RefundMachineTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    policy_.max_attempts = 3;
-    Take(OpenRefund(CompletedPort(), "Beijing", kHolder, now_));
-  }
-
-  void Take(RefundTransition t) {
-    record_ = std::move(t.record);
-    if (t.outbox_changed) outbox_ = t.outbox;
-    events_ = std::move(t.events);
-    timers_ = std::move(t.arm_timers);
-  }
-  npd::v1::RefundState state() const { return record_.refund().state(); }
-  npd::v1::RefundStep step() const {
-    return outbox_.has_value() ? outbox_->step() : npd::v1::REFUND_STEP_UNSPECIFIED;
-  }
-
-  StepResult Done() const {
-    StepResult r;
-    r.version = outbox_->version();
-    return r;
-  }
-  StepResult Failed(std::string error) const {
-    StepResult r = Done();
-    r.outcome = StepOutcome::kRetryable;
-    r.error = std::move(error);
-    return r;
-  }
-  void Apply(const StepResult& result) {
-    auto t = ApplyStepResult(record_, outbox_, result, policy_, now_, 0.5);
-    ASSERT_TRUE(t.ok()) << t.status();
-    Take(*std::move(t));
-  }
-  void ApplyBillResult(const FinalBill& bill) {
-    ASSERT_EQ(step(), npd::v1::REFUND_STEP_FREEZE_ACCOUNT);
-    Apply(Done());
-    ASSERT_EQ(step(), npd::v1::REFUND_STEP_FETCH_FINAL_BILL);
-    StepResult r = Done();
-    r.bill = bill;
-    Apply(r);
-  }
-  // Frozen, billed with `cash` refundable, notified: AWAIT_CLAIM.
-  void ToAwaitClaim(int64_t cash = 5000) {
-    ApplyBillResult(Bill(cash));
-    ASSERT_EQ(state(), npd::v1::REFUND_STATE_AMOUNT_COMPUTED);
-    ASSERT_EQ(step(), npd::v1::REFUND_STEP_NOTIFY_SUBSCRIBER);
-    StepResult r = Done();
-    r.reference = "SMS1";
-    Apply(r);
-    ASSERT_EQ(state(), npd::v1::REFUND_STATE_AWAIT_CLAIM);
-  }
-  RefundClaimCommand Claim(std::string holder = kHolder, std::string account = "6222020000000001",
-                           std::string request_id = "c1") const {
-    RefundClaimCommand c;
-    c.request_id = std::move(request_id);
-    c.claimant_hash = std::move(holder);
-    c.payee.set_kind(npd::v1::PAYEE_KIND_BANK_CARD);
-    c.payee.set_account(std::move(account));
-    c.payee.set_holder_name("Zhang San");
-    c.channel = npd::v1::CLAIM_CHANNEL_HALL;
-    c.claim_province = "Guangdong";
-    return c;
-  }
-  ClaimOutcome MakeClaim(const RefundClaimCommand& c) {
-    auto out = ClaimRefund(record_, outbox_, c, policy_, now_);
-    EXPECT_TRUE(out.ok()) << out.status();
-    Take(out->transition);
-    return *out;
-  }
-  // Claimed and the Pay sent (PAYOUT_REQUESTED with query_first).
-  void ToPayoutRequested() {
-    ToAwaitClaim();
-    ASSERT_TRUE(MakeClaim(Claim()).accepted);
-    auto begun = BeginPayout(record_, outbox_, outbox_->version(), now_);
-    ASSERT_TRUE(begun.ok()) << begun.status();
-    Take(*std::move(begun));
-  }
-  StepResult PayResult(npd::v1::PayoutStatus status, bool query = false, bool found = true) const {
-    StepResult r = Done();
-    r.payout_query = query;
-    r.payout_found = found;
-    r.payout_status = status;
-    r.reference = "PAY-1";
-    return r;
-  }
-
-  RefundPolicy policy_;
-  absl::Time now_ = testing::Local(2026, 11, 2, 12);
-  RefundRecord record_;
-  std::optional<OutboxRecord> outbox_;
-  std::vector<DomainEvent> events_;
-  std::vector<npd::store::v1::TimerRecord> timers_;
-};
 
 TEST_F(RefundMachineTest, OpensOneCaseKeyedByThePortWithTheFreezeDue) {
   EXPECT_EQ(record_.refund().refund_id(), "R000000000042");
@@ -173,7 +56,9 @@ TEST_F(RefundMachineTest, HappyPathEndsClosedPaidThroughEveryState) {
   ASSERT_EQ(step(), npd::v1::REFUND_STEP_CLOSE_ACCOUNT);
   Apply(Done());
   EXPECT_EQ(state(), npd::v1::REFUND_STATE_CLOSED_PAID);
-  EXPECT_FALSE(record_.has_payee());  // the card number is not kept after the case closes
+  // The card is crypto-shredded when the case closes.
+  EXPECT_TRUE(record_.sealed_payee().empty());
+  EXPECT_TRUE(record_.payee_data_key().empty());
   EXPECT_FALSE(outbox_.has_value());
   EXPECT_TRUE(record_.refund().has_closed_at());
   EXPECT_FALSE(record_.refund().has_pending_step());
@@ -264,9 +149,7 @@ TEST_F(RefundMachineTest, JudicialHoldIsStuckWithF08UntilRedriven) {
               ElementsAre(npd::v1::REFUND_REASON_F08_ACCOUNT_FROZEN_JUDICIAL));
   EXPECT_THAT(record_.refund().stuck().last_error(), HasSubstr("court order"));
   EXPECT_FALSE(outbox_.has_value());
-  auto redriven = RedriveRefund(record_, "hold lifted", now_);
-  ASSERT_TRUE(redriven.ok());
-  Take(*redriven);
+  ASSERT_TRUE(Redrive("hold lifted").ok());
   EXPECT_EQ(state(), npd::v1::REFUND_STATE_OPENED);
   EXPECT_EQ(outbox_->idempotency_key(), "R000000000042:freeze");
   EXPECT_EQ(outbox_->attempts(), 0);
@@ -382,7 +265,8 @@ TEST_F(RefundMachineTest, AcceptedClaimReservesAndSchedulesThePayout) {
   EXPECT_EQ(record_.refund().payout_key(), "R000000000042:payout:1");
   EXPECT_EQ(record_.refund().claim().payee_last4(), "0001");
   EXPECT_EQ(record_.refund().claim().claim_province(), "Guangdong");
-  EXPECT_EQ(record_.payee().account(), "6222020000000001");
+  EXPECT_EQ(record_.sealed_payee(), "sealed:6222020000000001");
+  EXPECT_EQ(record_.payee_data_key(), "wrapped:6222020000000001");
   ASSERT_EQ(step(), npd::v1::REFUND_STEP_PAYOUT);
   EXPECT_EQ(outbox_->idempotency_key(), "R000000000042:payout:1");
   EXPECT_FALSE(outbox_->query_first());
@@ -394,7 +278,8 @@ TEST_F(RefundMachineTest, SecondClaimIsADuplicateF09) {
   ClaimOutcome dup = MakeClaim(Claim(kHolder, "6222020000000002", "c2"));
   EXPECT_FALSE(dup.accepted);
   EXPECT_THAT(dup.refusal.reasons(), ElementsAre(npd::v1::REFUND_REASON_F09_DUPLICATE_CLAIM));
-  EXPECT_EQ(record_.payee().account(), "6222020000000001");
+  EXPECT_EQ(record_.sealed_payee(), "sealed:6222020000000001");
+  EXPECT_EQ(record_.payee_data_key(), "wrapped:6222020000000001");
   EXPECT_EQ(state(), npd::v1::REFUND_STATE_FUNDS_RESERVED);
 }
 
@@ -468,7 +353,9 @@ TEST_F(RefundMachineTest, AQueriedSuccessOfAnotherAmountIsStuckNotPaid) {
   Apply(odd);
   EXPECT_EQ(state(), npd::v1::REFUND_STATE_STUCK);
   EXPECT_EQ(record_.refund().paid_fen(), 0);
-  EXPECT_THAT(record_.refund().stuck().last_error(), HasSubstr("49.99 CNY paid"));
+  EXPECT_THAT(record_.refund().stuck().last_error(),
+              HasSubstr("QueryPayout answered SUCCEEDED 49.99 CNY"));
+  EXPECT_THAT(record_.refund().stuck().last_error(), HasSubstr("npd requested 50.00 CNY"));
 }
 
 TEST_F(RefundMachineTest, QueryNotFoundPaysAgainUnderTheSameKey) {
@@ -517,9 +404,7 @@ TEST_F(RefundMachineTest, PendingPayoutIsPolledAndCountsTowardsStuck) {
   EXPECT_EQ(state(), npd::v1::REFUND_STATE_STUCK);
   EXPECT_EQ(record_.refund().stuck().from_state(), npd::v1::REFUND_STATE_PAYOUT_REQUESTED);
   // A re-drive of a payout that may have been sent queries first.
-  auto redriven = RedriveRefund(record_, "", now_);
-  ASSERT_TRUE(redriven.ok());
-  Take(*redriven);
+  ASSERT_TRUE(Redrive("").ok());
   EXPECT_EQ(state(), npd::v1::REFUND_STATE_PAYOUT_REQUESTED);
   EXPECT_TRUE(outbox_->query_first());
   EXPECT_EQ(outbox_->idempotency_key(), "R000000000042:payout:1");
@@ -533,7 +418,8 @@ TEST_F(RefundMachineTest, InvalidPayeeReleasesAndACorrectedClaimPaysUnderANewKey
   EXPECT_EQ(state(), npd::v1::REFUND_STATE_AWAIT_CLAIM);
   EXPECT_THAT(record_.refund().reasons(), ElementsAre(npd::v1::REFUND_REASON_F06_PAYEE_INVALID));
   EXPECT_FALSE(record_.refund().has_claim());
-  EXPECT_FALSE(record_.has_payee());
+  EXPECT_TRUE(record_.sealed_payee().empty());
+  EXPECT_TRUE(record_.payee_data_key().empty());
   EXPECT_FALSE(outbox_.has_value());
   ClaimOutcome again = MakeClaim(Claim(kHolder, "6222020000000019", "c2"));
   ASSERT_TRUE(again.accepted);
@@ -550,66 +436,8 @@ TEST_F(RefundMachineTest, PayeeFailureNearTheDeadlineGivesTheGraceToFixIt) {
   EXPECT_EQ(FromProto(timers_[0].due_at()), now_ + policy_.payee_fix_grace);
 }
 
-TEST_F(RefundMachineTest, PayoutCallbackBeforeTheAnswerCompletesAndTheAnswerIsStale) {
-  ToPayoutRequested();
-  const int64_t pay_version = outbox_->version();
-  PayoutReport report{.payout_key = "R000000000042:payout:1",
-                      .status = npd::v1::PAYOUT_STATUS_SUCCEEDED,
-                      .reference = "PAY-7",
-                      .amount_fen = 5000};
-  auto applied = ApplyPayoutReport(record_, outbox_, report, policy_, now_);
-  ASSERT_TRUE(applied.ok());
-  ASSERT_TRUE(applied->applied);
-  Take(*applied->transition);
-  EXPECT_EQ(state(), npd::v1::REFUND_STATE_PAID);
-  EXPECT_EQ(record_.refund().payout_reference(), "PAY-7");
-  StepResult late = PayResult(npd::v1::PAYOUT_STATUS_SUCCEEDED);
-  late.version = pay_version;
-  EXPECT_EQ(ApplyStepResult(record_, outbox_, late, policy_, now_, 0).status().code(),
-            absl::StatusCode::kFailedPrecondition);
-  auto dup = ApplyPayoutReport(record_, outbox_, report, policy_, now_);
-  ASSERT_TRUE(dup.ok());
-  EXPECT_FALSE(dup->applied);
-}
-
-TEST_F(RefundMachineTest, PayoutCallbackForAnotherKeyOrAmountChangesNothing) {
-  ToPayoutRequested();
-  PayoutReport other{.payout_key = "R000000000042:payout:9",
-                     .status = npd::v1::PAYOUT_STATUS_SUCCEEDED,
-                     .amount_fen = 5000};
-  auto r = ApplyPayoutReport(record_, outbox_, other, policy_, now_);
-  ASSERT_TRUE(r.ok());
-  EXPECT_FALSE(r->applied);
-  other.payout_key = "R000000000042:payout:1";
-  other.amount_fen = 4999;
-  EXPECT_EQ(ApplyPayoutReport(record_, outbox_, other, policy_, now_).status().code(),
-            absl::StatusCode::kFailedPrecondition);
-  other.amount_fen = 5000;
-  other.status = npd::v1::PAYOUT_STATUS_PENDING;
-  r = ApplyPayoutReport(record_, outbox_, other, policy_, now_);
-  ASSERT_TRUE(r.ok());
-  EXPECT_FALSE(r->applied);
-}
-
-TEST_F(RefundMachineTest, PayoutCallbackRecognisesASuccessAfterTheCaseWentStuck) {
-  ToPayoutRequested();
-  for (int i = 0; i < policy_.max_attempts; ++i) Apply(Failed("DEADLINE_EXCEEDED"));
-  ASSERT_EQ(state(), npd::v1::REFUND_STATE_STUCK);
-  PayoutReport report{.payout_key = "R000000000042:payout:1",
-                      .status = npd::v1::PAYOUT_STATUS_SUCCEEDED,
-                      .reference = "PAY-LATE",
-                      .amount_fen = 5000};
-  auto applied = ApplyPayoutReport(record_, outbox_, report, policy_, now_);
-  ASSERT_TRUE(applied.ok());
-  ASSERT_TRUE(applied->applied);
-  Take(*applied->transition);
-  EXPECT_EQ(state(), npd::v1::REFUND_STATE_PAID);
-  EXPECT_FALSE(record_.refund().has_stuck());
-}
-
 TEST_F(RefundMachineTest, RedriveOnlyWhenStuck) {
-  EXPECT_EQ(RedriveRefund(record_, "", now_).status().code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Redrive("").code(), absl::StatusCode::kFailedPrecondition);
 }
 
 TEST_F(RefundMachineTest, StuckBeforeAClaimCannotBeClaimed) {

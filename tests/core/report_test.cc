@@ -350,6 +350,30 @@ TEST(ReportTest, RefundFiguresMatchTheHandCount) {
   EXPECT_EQ(Row(report, "ctcc").refunds_opened(), 0u);
 }
 
+TEST(ReportTest, PayoutConflictsAndReconciliationsAreCountedPerDonorInTheWindow) {
+  using npd::v1::REFUND_STATE_PAID;
+  using npd::v1::REFUND_STATE_STUCK;
+  Scenario s;
+  // R5 cmcc: two conflicts in the window (one stopped the case), reconciled in it; one after it.
+  s.Refund("R000000000015", RefundFacts("cmcc", H(-30)));
+  s.RefundEvent("R000000000015", "REFUND_PAYOUT_CONFLICT", H(2), REFUND_STATE_PAID);
+  s.RefundEvent("R000000000015", "REFUND_PAYOUT_CONFLICT", H(3), REFUND_STATE_PAID);
+  s.RefundEvent("R000000000015", "REFUND_STUCK", H(3), REFUND_STATE_STUCK);
+  s.RefundEvent("R000000000015", "REFUND_PAYOUT_CONFLICT_RESOLVED", H(5), REFUND_STATE_STUCK);
+  s.RefundEvent("R000000000015", "REFUND_PAYOUT_CONFLICT", H(25), REFUND_STATE_PAID);
+  // R6 ctcc: a conflict before the window, its reconciliation in it.
+  s.Refund("R000000000016", RefundFacts("ctcc", H(-30)));
+  s.RefundEvent("R000000000016", "REFUND_PAYOUT_CONFLICT", H(-1), REFUND_STATE_PAID);
+  s.RefundEvent("R000000000016", "REFUND_PAYOUT_CONFLICT_RESOLVED", H(1), REFUND_STATE_PAID);
+  const npd::v1::Report report = s.Run();
+  EXPECT_EQ(Row(report, "cmcc").payout_conflicts(), 2u);
+  EXPECT_EQ(Row(report, "cmcc").payout_reconciliations(), 1u);
+  EXPECT_EQ(Row(report, "ctcc").payout_conflicts(), 0u);
+  EXPECT_EQ(Row(report, "ctcc").payout_reconciliations(), 1u);
+  EXPECT_EQ(Row(report, "cucc").payout_conflicts(), 0u);
+  EXPECT_EQ(Row(report, "cmcc").refunds_opened(), 0u);  // opened before the window
+}
+
 TEST(ReportTest, EventOrderDoesNotMatter) {
   Scenario s;
   AddPorts(s);

@@ -49,7 +49,7 @@ bool SimFleet::Start(size_t index) {
                                    "--server",
                                    options_.server,
                                    "--tls-dir",
-                                   testing::TestPki::Shared().dir(),
+                                   testing::TestPki::Shared().DirFor({carriers_[index]}),
                                    "--carrier",
                                    carriers_[index],
                                    "--db",

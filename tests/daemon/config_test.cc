@@ -38,6 +38,16 @@ TEST(ConfigTest, ShippedExampleConfigLoadsAndEqualsTheDefaults) {
   EXPECT_EQ(DescribeConfig(*shipped), DescribeConfig(*defaults));
 }
 
+TEST(ConfigTest, TextTakesThePlaceOfTheFile) {
+  auto config =
+      LoadConfig({.file = "inline.toml", .file_text = "[server]\nlisten = \"127.0.0.1:7000\"\n"});
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->listen, "127.0.0.1:7000");
+  auto broken = LoadConfig({.file_text = "[server\n"});
+  EXPECT_EQ(broken.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(broken.status().message(), HasSubstr("config text:1"));
+}
+
 TEST(ConfigTest, FlagBeatsEnvBeatsFileBeatsDefault) {
   testing::TempDir dir;
   const std::string file = WriteFile(dir, R"(

@@ -48,7 +48,9 @@ TEST(JournalTest, RequestsAreKeptWithoutCodesOrIdentities) {
   npd::v1::ClaimRefundRequest claim;
   claim.set_refund_id("R000000000001");
   *claim.mutable_claimant() = Person();
+  claim.mutable_payee()->set_kind(npd::v1::PAYEE_KIND_BANK_CARD);
   claim.mutable_payee()->set_account("6222020200112233446");
+  claim.mutable_payee()->set_holder_name("Zhang San");
   const auto claimed = RequestStep(
       "/npd.v1.RefundService/ClaimRefund",
       {.actor = "operator", .operator_name = "alice", .principal = "spiffe://npd/operator/alice"},
@@ -57,7 +59,11 @@ TEST(JournalTest, RequestsAreKeptWithoutCodesOrIdentities) {
   npd::v1::ClaimRefundRequest kept_claim;
   ASSERT_TRUE(kept_claim.ParseFromString(claimed.request().request()));
   EXPECT_FALSE(kept_claim.has_claimant());
-  EXPECT_EQ(kept_claim.payee().account(), "6222020200112233446");  // the payout needs it
+  // The account is sealed into the case instead (a side effect of the claim); only its kind stays.
+  EXPECT_EQ(kept_claim.payee().kind(), npd::v1::PAYEE_KIND_BANK_CARD);
+  EXPECT_TRUE(kept_claim.payee().account().empty());
+  EXPECT_TRUE(kept_claim.payee().holder_name().empty());
+  EXPECT_EQ(claim.payee().account(), "6222020200112233446");  // the caller's request is untouched
 }
 
 TEST(JournalTest, SideEffectsAreRecordedLiveAndReturnedInReplay) {

@@ -132,11 +132,12 @@ class OutboxDispatcherTest : public ::testing::Test {
   OutboxDispatcherTest()
       : plan_(testing::ShippedPlan(NPD_DATA_DIR)),
         hasher_("outbox-test"),
+        payee_keys_(*core::PayeeKeyRing::Parse("t1 " + std::string(64, 'c'))),
         store_(storage::NewMemoryStore()) {}
   ~OutboxDispatcherTest() override { StopAll(); }
 
   void StartAll(size_t max_in_flight = 64) {
-    engine::EngineContext context{.plan = &plan_, .hasher = &hasher_};
+    engine::EngineContext context{.plan = &plan_, .hasher = &hasher_, .payee_keys = &payee_keys_};
     context.refund_policy.retry_initial = absl::Milliseconds(10);
     context.refund_policy.retry_max = absl::Milliseconds(20);
     context.refund_policy.max_attempts = 1000;
@@ -189,6 +190,7 @@ class OutboxDispatcherTest : public ::testing::Test {
 
   core::NumberPlan plan_;
   core::IdentityHasher hasher_;
+  core::PayeeKeyRing payee_keys_;
   engine::SystemClock clock_;
   std::unique_ptr<storage::Store> store_;
   ScriptedSystems systems_;
@@ -278,6 +280,27 @@ TEST_F(OutboxDispatcherTest, PayoutIsBegunDurablyBeforePayAndQueriedAfterARestar
   ASSERT_TRUE(entry.ok() && entry->has_value());
   EXPECT_TRUE((*entry)->query_first());
   EXPECT_TRUE(systems_.seen().back().pay);
+  // The account is kept sealed: the record opens only with the payee key, and neither the record
+  // nor the claim's journal entry holds it in clear; the entry holds no data key either.
+  RefundRecord paying = **store_->GetRefund("R000000000001");
+  EXPECT_FALSE(paying.sealed_payee().empty());
+  EXPECT_TRUE(paying.payee_data_key().starts_with("t1:"));
+  EXPECT_EQ(paying.SerializeAsString().find("wallet-1"), std::string::npos);
+  auto opened = core::OpenRecordPayee(payee_keys_, paying);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  EXPECT_EQ(opened->account(), "wallet-1");
+  EXPECT_EQ(opened->kind(), npd::v1::PAYEE_KIND_WALLET);
+  auto other_keys = core::PayeeKeyRing::Parse("t1 " + std::string(64, 'd'));
+  EXPECT_TRUE(absl::IsDataLoss(core::OpenRecordPayee(*other_keys, paying).status()));
+  auto journal = store_->ReadJournal(0, 1000);
+  ASSERT_TRUE(journal.ok());
+  bool claim_journaled = false;
+  for (const auto& step : *journal) {
+    EXPECT_EQ(step.SerializeAsString().find("wallet-1"), std::string::npos);
+    EXPECT_EQ(step.SerializeAsString().find(paying.payee_data_key()), std::string::npos);
+    if (step.command() == "ClaimRefund") claim_journaled = true;
+  }
+  EXPECT_TRUE(claim_journaled);
 
   // Restart with the Pay's outcome unknown: the next attempt is a query, not a second Pay.
   systems_.ReleaseAll();
@@ -285,6 +308,10 @@ TEST_F(OutboxDispatcherTest, PayoutIsBegunDurablyBeforePayAndQueriedAfterARestar
   systems_.Hold(false);
   StartAll();
   ASSERT_TRUE(WaitFor([&] { return StateOf(1) == npd::v1::REFUND_STATE_CLOSED_PAID; }));
+  // Closed: the sealed account and its key are gone (crypto-shredded).
+  RefundRecord closed = **store_->GetRefund("R000000000001");
+  EXPECT_TRUE(closed.sealed_payee().empty());
+  EXPECT_TRUE(closed.payee_data_key().empty());
   int pays = 0;
   for (const auto& s : systems_.seen()) {
     if (s.step == npd::v1::REFUND_STEP_PAYOUT && s.pay) ++pays;

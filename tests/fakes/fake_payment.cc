@@ -37,16 +37,64 @@ void FakePayment::CountSucceeded(const PayoutRecord& record) {
   ++succeeded_by_refund_[record.refund_id];
 }
 
-std::optional<Callback> FakePayment::ReportOf(const PayoutRecord& record) {
-  if (!options_.report_results) return std::nullopt;
+Callback FakePayment::MakeReport(const PayoutRecord& record, std::string request_id) {
   npd::v1::ReportPayoutResultRequest report;
-  report.set_request_id(absl::StrCat("payout-result-", record.idempotency_key));
+  report.set_request_id(std::move(request_id));
   report.set_payout_key(record.idempotency_key);
   report.set_status(record.status);
   report.set_payout_reference(record.payout_reference);
   if (record.status == npd::v1::PAYOUT_STATUS_SUCCEEDED) report.set_amount_fen(record.amount_fen);
   report.set_failure_text(record.failure_text);
   return Callback{kPaymentCaller, std::move(report)};
+}
+
+std::optional<Callback> FakePayment::ReportOf(const PayoutRecord& record) {
+  if (!options_.report_results) return std::nullopt;
+  return MakeReport(record, absl::StrCat("payout-result-", record.idempotency_key));
+}
+
+void FakePayment::Count(const PayoutRecord& record, int sign) {
+  const auto add = [sign](uint64_t& counter) { counter = sign > 0 ? counter + 1 : counter - 1; };
+  switch (record.status) {
+    case npd::v1::PAYOUT_STATUS_PENDING:
+      add(stats_.pending);
+      break;
+    case npd::v1::PAYOUT_STATUS_FAILED_PAYEE_INVALID:
+      add(stats_.failed_payee_invalid);
+      break;
+    case npd::v1::PAYOUT_STATUS_SUCCEEDED:
+      add(stats_.succeeded);
+      stats_.total_paid_fen += sign > 0 ? record.amount_fen : -record.amount_fen;
+      succeeded_by_refund_[record.refund_id] += sign > 0 ? 1 : -1;
+      break;
+    default:
+      break;
+  }
+}
+
+bool FakePayment::SetOutcome(const std::string& idempotency_key, npd::v1::PayoutStatus status,
+                             bool report) {
+  std::optional<Callback> callback;
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = payouts_.find(idempotency_key);
+    if (it == payouts_.end()) return false;
+    PayoutRecord& record = it->second.record;
+    Count(record, -1);
+    record.status = status;
+    record.failure_text =
+        status == npd::v1::PAYOUT_STATUS_FAILED_PAYEE_INVALID ? kPayeeRefused : "";
+    Count(record, +1);
+    it->second.final_at = absl::InfiniteFuture();
+    if (report) {
+      ++outcomes_set_;
+      callback = MakeReport(
+          record, absl::StrCat("payout-result-", idempotency_key, "-outcome-", outcomes_set_));
+      ++stats_.results_reported;
+    }
+  }
+  if (callback) callbacks_->Report(std::move(*callback), /*before_answer=*/false, /*twice=*/false);
+  return true;
 }
 
 std::optional<Callback> FakePayment::SettleIfDue(Entry& entry) {

@@ -81,6 +81,13 @@ class FakePayment final : public npd::ext::v1::PaymentService::Service {
                            const npd::ext::v1::QueryPayoutRequest* request,
                            npd::ext::v1::QueryPayoutResponse* response) override;
 
+  // The channel decides the payout of `idempotency_key` itself, out of band and later (a payout it
+  // had refused turns out paid, a PENDING one completes): its ledger says `status` from now on (a
+  // SUCCEEDED counts as money moved, in violations() too) and, when `report`, npd is told
+  // (ReportPayoutResult as `payment`, with a request_id of its own, even when report_results is
+  // off). A PENDING payout set here no longer completes by itself. False for a key the channel does
+  // not know.
+  bool SetOutcome(const std::string& idempotency_key, npd::v1::PayoutStatus status, bool report);
   // The payout of a key, or nullopt.
   std::optional<PayoutRecord> Payout(const std::string& idempotency_key) const;
   // SUCCEEDED payouts of a refund, over all its keys.
@@ -100,6 +107,10 @@ class FakePayment final : public npd::ext::v1::PaymentService::Service {
   // Makes a due PENDING payout SUCCEEDED; returns its report when one must be sent.
   std::optional<Callback> SettleIfDue(Entry& entry) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   std::optional<Callback> ReportOf(const PayoutRecord& record) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The report of `record` under `request_id`, whatever report_results says.
+  static Callback MakeReport(const PayoutRecord& record, std::string request_id);
+  // Adds (+1) or removes (-1) `record` from the counts of its status.
+  void Count(const PayoutRecord& record, int sign) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void CountSucceeded(const PayoutRecord& record) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Settles `key` if due and sends its report (the pending timer and lazy settlement).
   void SettleKey(const std::string& key);
@@ -112,6 +123,7 @@ class FakePayment final : public npd::ext::v1::PaymentService::Service {
   std::map<std::string, Entry> payouts_ ABSL_GUARDED_BY(mu_);  // by key
   std::map<std::string, int> succeeded_by_refund_ ABSL_GUARDED_BY(mu_);
   PaymentStats stats_ ABSL_GUARDED_BY(mu_);
+  int outcomes_set_ ABSL_GUARDED_BY(mu_) = 0;  // SetOutcome calls, for their request ids
 };
 
 }  // namespace npd::fakes

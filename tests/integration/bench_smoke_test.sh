@@ -20,7 +20,7 @@ pki="$work/pki"
 "$(dirname "$0")/../../scripts/dev-pki" "$pki" >/dev/null
 export NPD_TLS_DIR="$pki"
 tls=(--set server.tls_cert="$pki/server.pem" --set server.tls_key="$pki/server.key"
-  --set server.tls_client_ca="$pki/ca.pem")
+  --set server.tls_client_ca="$pki/ca.pem" --set security.payee_key_file="$pki/payee.key")
 
 "$bin/npd-echo" --listen 127.0.0.1:0 --port-file "$work/echo.port" --tls-dir "$pki" 2>/dev/null &
 pids+=($!)

@@ -22,7 +22,7 @@ pki="$work/pki"
 "$(dirname "$0")/../../scripts/dev-pki" "$pki" >/dev/null
 "$bin/npd" --listen 127.0.0.1:0 --data-dir "$work/data" --set plan.dir="$plan" \
   --set server.port_file="$work/port" --set server.tls_cert="$pki/server.pem" \
-  --set server.tls_key="$pki/server.key" --set server.tls_client_ca="$pki/ca.pem" \
+  --set server.tls_key="$pki/server.key" --set server.tls_client_ca="$pki/ca.pem" --set security.payee_key_file="$pki/payee.key" \
   >"$work/npd.log" 2>&1 &
 npd_pid=$!
 for _ in $(seq 1 200); do

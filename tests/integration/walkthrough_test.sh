@@ -38,7 +38,7 @@ start_npd() {
   "$bin/npd" --listen 127.0.0.1:0 --data-dir "${1:-$work/data}" --cutover-mode immediate \
     --set plan.dir="$plan" --set server.port_file="$work/port" \
     --set server.tls_cert="$work/pki/server.pem" --set server.tls_key="$work/pki/server.key" \
-    --set server.tls_client_ca="$work/pki/ca.pem" \
+    --set server.tls_client_ca="$work/pki/ca.pem" --set security.payee_key_file="$work/pki/payee.key" \
     --set refund.billing="*=$fake" --set refund.payment="$fake" --set refund.settlement="$fake" \
     --set refund.sms="$fake" --set refund.retry_initial=50ms --set refund.retry_max=500ms \
     >>"$work/npd.log" 2>&1 &

@@ -48,6 +48,9 @@ class NpdTest : public ::testing::Test {
     config.tls_cert = pki.ServerCert();
     config.tls_key = pki.ServerKey();
     config.tls_client_ca = pki.CaFile();
+    config.payee_key_file = pki.PayeeKeyFile();
+    // Refused calls are held briefly (the flood test configures the real pause).
+    config.refusal_delay = absl::Milliseconds(5);
     Configure(config);
     server_ = std::make_unique<NpdServer>(config, clock_);
     absl::Status started = server_->Start();

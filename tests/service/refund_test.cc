@@ -6,6 +6,11 @@
 
 #include <thread>
 
+#include "absl/time/clock.h"
+#include "daemon/core/time_convert.h"
+#include "npd/v1/history.grpc.pb.h"
+#include "npd/v1/operations.grpc.pb.h"
+#include "npd/v1/report.grpc.pb.h"
 #include "tests/service/refund_fixture.h"
 #include "tests/support/npd_client.h"
 
@@ -490,6 +495,281 @@ TEST_F(PaymentTimeoutTest, RestartWithAPayoutInDoubtFinishesWithOnePayout) {
   WaitForRefund(id, npd::v1::REFUND_STATE_CLOSED_PAID);
   EXPECT_EQ(outside().payment().stats().payouts, 1u);
   EXPECT_EQ(outside().payment().SucceededPayouts(id), 1);
+}
+
+// ---- Payout facts and conflicts: a report cannot talk npd into paying twice ----
+
+class PayoutConflictFlowTest : public RefundFlowTest {
+ protected:
+  grpc::Status ReportPayout(const std::string& as, const std::string& key,
+                            npd::v1::PayoutStatus status, int64_t amount_fen,
+                            npd::v1::ReportPayoutResultResponse* response) {
+    npd::v1::ReportPayoutResultRequest report;
+    report.set_request_id(NewRequestId());
+    report.set_payout_key(key);
+    report.set_status(status);
+    report.set_amount_fen(amount_fen);
+    if (status == npd::v1::PAYOUT_STATUS_FAILED_PAYEE_INVALID) {
+      report.set_failure_text("account closed");
+    }
+    return Call(as, [&](auto& stub, auto& context) {
+      return stub.ReportPayoutResult(&context, report, response);
+    });
+  }
+  grpc::Status Reconcile(const std::string& id, int32_t paid_generation, npd::v1::Refund* refund) {
+    npd::v1::RedriveRefundRequest request;
+    request.set_request_id(NewRequestId());
+    request.set_refund_id(id);
+    request.set_note("channel statement: payout 1 was paid");
+    request.set_paid_generation(paid_generation);
+    npd::v1::RedriveRefundResponse response;
+    grpc::Status s = Call("operator", [&](auto& stub, auto& context) {
+      return stub.RedriveRefund(&context, request, &response);
+    });
+    if (refund != nullptr) *refund = response.refund();
+    return s;
+  }
+  // The case's history as the operator reads it (HistoryService).
+  std::vector<npd::v1::HistoryEvent> History(const std::string& id) {
+    auto stub = npd::v1::HistoryService::NewStub(ChannelAs("operator"));
+    grpc::ClientContext context;
+    npd::v1::GetHistoryRequest request;
+    request.set_refund_id(id);
+    request.set_page_size(1000);
+    npd::v1::GetHistoryResponse response;
+    grpc::Status s = stub->GetHistory(&context, request, &response);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return {response.events().begin(), response.events().end()};
+  }
+  static std::vector<npd::v1::HistoryEvent> OfType(const std::vector<npd::v1::HistoryEvent>& all,
+                                                   const std::string& type) {
+    std::vector<npd::v1::HistoryEvent> found;
+    for (const auto& e : all) {
+      if (e.type() == type) found.push_back(e);
+    }
+    return found;
+  }
+  // The operator's worklist items of `kind` (every page).
+  std::vector<npd::v1::AttentionItem> Attention(npd::v1::AttentionKind kind) {
+    auto stub = npd::v1::OperationsService::NewStub(ChannelAs("operator"));
+    std::vector<npd::v1::AttentionItem> items;
+    npd::v1::ListAttentionRequest request;
+    request.set_kind(kind);
+    do {
+      grpc::ClientContext context;
+      npd::v1::ListAttentionResponse response;
+      grpc::Status s = stub->ListAttention(&context, request, &response);
+      EXPECT_TRUE(s.ok()) << s.error_message();
+      if (!s.ok()) break;
+      items.insert(items.end(), response.items().begin(), response.items().end());
+      request.set_page_token(response.next_page_token());
+    } while (!request.page_token().empty());
+    return items;
+  }
+  // cmcc's row of today's report.
+  npd::v1::CarrierReport CmccFiguresToday() {
+    auto stub = npd::v1::ReportService::NewStub(ChannelAs("operator"));
+    grpc::ClientContext context;
+    npd::v1::GetReportRequest request;
+    *request.mutable_from() = core::ToProto(absl::Now() - absl::Hours(1));
+    *request.mutable_to() = core::ToProto(absl::Now() + absl::Hours(1));
+    request.set_carrier("cmcc");
+    npd::v1::GetReportResponse response;
+    grpc::Status s = stub->GetReport(&context, request, &response);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return response.report().carriers_size() == 1 ? response.report().carriers(0)
+                                                  : npd::v1::CarrierReport();
+  }
+};
+
+// The channel holds every payout PENDING and never reports on its own; npd polls only every ten
+// minutes: a payout stays in flight until the test moves it.
+class PayoutInFlightTest : public PayoutConflictFlowTest {
+ protected:
+  void ConfigureFakes(fakes::FakeOutsideOptions& options) override {
+    options.payment.pending_rate = 1.0;
+    options.payment.pending_delay = absl::Hours(1);
+    options.payment.report_results = false;
+  }
+  void Configure(Config& config) override {
+    RefundFlowTest::Configure(config);
+    config.refund_policy.poll_interval = absl::Minutes(10);
+  }
+  // Claims the case and waits until the channel holds its payout 1 PENDING and npd has its answer.
+  std::string ToPayoutInFlight() {
+    const std::string id = ToAwaitClaim();
+    EXPECT_TRUE(ClaimOk(id).accepted());
+    EXPECT_TRUE(Eventually([&] {
+      npd::v1::Refund r;
+      return GetRefund("operator", id, &r).ok() &&
+             r.state() == npd::v1::REFUND_STATE_PAYOUT_REQUESTED &&
+             r.pending_step().last_error() == "payout pending at the channel";
+    }));
+    auto payout = outside().payment().Payout(id + ":payout:1");
+    EXPECT_TRUE(payout.has_value() && payout->status == npd::v1::PAYOUT_STATUS_PENDING);
+    return id;
+  }
+};
+
+TEST_F(PayoutInFlightTest, AForgedFailureOfAPaidPayoutIsCheckedAndKeptAsAConflict) {
+  const std::string id = ToPayoutInFlight();
+  const std::string key = id + ":payout:1";
+  // The channel pays payout 1; then "the channel" reports it failed.
+  ASSERT_TRUE(outside().payment().SetOutcome(key, npd::v1::PAYOUT_STATUS_SUCCEEDED, false));
+  npd::v1::ReportPayoutResultResponse forged;
+  grpc::Status s =
+      ReportPayout("payment", key, npd::v1::PAYOUT_STATUS_FAILED_PAYEE_INVALID, 0, &forged);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_TRUE(forged.applied());  // npd acted on it: it asks the channel
+  EXPECT_EQ(forged.refund().state(), npd::v1::REFUND_STATE_PAYOUT_REQUESTED);
+  EXPECT_EQ(forged.refund().reported_payout().status(),
+            npd::v1::PAYOUT_STATUS_FAILED_PAYEE_INVALID);
+  EXPECT_TRUE(forged.refund().has_claim());
+
+  // npd's query says SUCCEEDED: the reservation is not released, the case stops for an operator.
+  npd::v1::Refund stuck = WaitForRefund(id, npd::v1::REFUND_STATE_STUCK);
+  EXPECT_EQ(stuck.stuck().step(), npd::v1::REFUND_STEP_PAYOUT);
+  EXPECT_EQ(stuck.stuck().from_state(), npd::v1::REFUND_STATE_PAYOUT_REQUESTED);
+  EXPECT_TRUE(stuck.has_claim());
+  EXPECT_THAT(stuck.reasons(), ::testing::Not(Contains(npd::v1::REFUND_REASON_F06_PAYEE_INVALID)));
+  EXPECT_FALSE(stuck.has_pending_step());
+  ASSERT_EQ(stuck.payout_conflicts_size(), 1);
+  const npd::v1::PayoutConflict& conflict = stuck.payout_conflicts(0);
+  EXPECT_FALSE(conflict.resolved());
+  EXPECT_EQ(conflict.payout_key(), key);
+  EXPECT_EQ(conflict.earlier().source(), npd::v1::PAYOUT_SOURCE_CALLBACK);
+  EXPECT_EQ(conflict.earlier().status(), npd::v1::PAYOUT_STATUS_FAILED_PAYEE_INVALID);
+  EXPECT_EQ(conflict.reported().source(), npd::v1::PAYOUT_SOURCE_QUERY_ANSWER);
+  EXPECT_EQ(conflict.reported().status(), npd::v1::PAYOUT_STATUS_SUCCEEDED);
+  EXPECT_EQ(conflict.reported().amount_fen(), 10000);
+  EXPECT_THAT(stuck.stuck().last_error(), HasSubstr("payout conflict #1"));
+
+  // A second claim cannot start payout 2.
+  npd::v1::ClaimRefundResponse second;
+  ASSERT_TRUE(Claim("cmcc", id, Holder(), Card("6217000000000000012"), "Hubei", &second).ok());
+  EXPECT_FALSE(second.accepted());
+  EXPECT_FALSE(outside().payment().Payout(id + ":payout:2").has_value());
+
+  // Visible in the history: the report (by the payment principal), the conflict naming both facts.
+  const auto history = History(id);
+  const auto reported = OfType(history, "REFUND_PAYOUT_REPORTED");
+  ASSERT_EQ(reported.size(), 1u);
+  EXPECT_EQ(reported[0].actor(), "payment");
+  const auto conflicts = OfType(history, "REFUND_PAYOUT_CONFLICT");
+  ASSERT_EQ(conflicts.size(), 1u);
+  EXPECT_EQ(conflicts[0].actor(), "npd");
+  EXPECT_THAT(conflicts[0].detail(), HasSubstr("the channel reported FAILED_PAYEE_INVALID"));
+  EXPECT_THAT(conflicts[0].detail(), HasSubstr("QueryPayout answered SUCCEEDED 100.00 CNY"));
+  EXPECT_TRUE(OfType(history, "REFUND_PAYOUT_FAILED").empty());
+
+  // Visible on the operator's worklist, whatever the filter asks for.
+  auto items = Attention(npd::v1::ATTENTION_KIND_PAYOUT_CONFLICT);
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].refund_id(), id);
+  EXPECT_EQ(items[0].refund_state(), npd::v1::REFUND_STATE_STUCK);
+  EXPECT_THAT(items[0].detail(), HasSubstr("1 open payout conflict(s)"));
+  auto all = Attention(npd::v1::ATTENTION_KIND_UNSPECIFIED);
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].kind(), npd::v1::ATTENTION_KIND_PAYOUT_CONFLICT);
+  EXPECT_EQ(CmccFiguresToday().payout_conflicts(), 1u);
+
+  // The channel's ledger: exactly one payout.
+  EXPECT_EQ(outside().payment().stats().payouts, 1u);
+  EXPECT_EQ(outside().payment().SucceededPayouts(id), 1);
+  EXPECT_TRUE(outside().payment().violations().empty());
+
+  // The operator reconciles: payout 1 was paid. The case settles and closes on it.
+  npd::v1::Refund reconciled;
+  s = Reconcile(id, 1, &reconciled);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(reconciled.state(), npd::v1::REFUND_STATE_PAID);
+  npd::v1::Refund done = WaitForRefund(id, npd::v1::REFUND_STATE_CLOSED_PAID);
+  EXPECT_EQ(done.paid_fen(), 10000);
+  EXPECT_EQ(done.payout_key(), key);
+  ASSERT_EQ(done.payout_conflicts_size(), 1);
+  EXPECT_TRUE(done.payout_conflicts(0).resolved());
+  EXPECT_EQ(done.payout_conflicts(0).resolution(), "channel statement: payout 1 was paid");
+  const auto resolved = OfType(History(id), "REFUND_PAYOUT_CONFLICT_RESOLVED");
+  ASSERT_EQ(resolved.size(), 1u);
+  EXPECT_EQ(resolved[0].actor(), "operator");
+  EXPECT_EQ(resolved[0].operator_name(), kTestOperator);
+  EXPECT_THAT(resolved[0].detail(), HasSubstr("channel statement: payout 1 was paid"));
+  EXPECT_TRUE(Attention(npd::v1::ATTENTION_KIND_UNSPECIFIED).empty());
+  EXPECT_EQ(CmccFiguresToday().payout_reconciliations(), 1u);
+  EXPECT_EQ(outside().payment().stats().payouts, 1u);
+  EXPECT_EQ(outside().payment().SucceededPayouts(id), 1);
+  auto entry = outside().settlement().Entry(id + ":settle");
+  ASSERT_TRUE(entry.has_value());
+  EXPECT_EQ(entry->request.amount_fen(), 10000);
+}
+
+TEST_F(PayoutInFlightTest, OnlyThePaymentChannelReportsAndAnUnknownCaseIsNotFound) {
+  const std::string id = ToPayoutInFlight();
+  npd::v1::Refund before;
+  ASSERT_TRUE(GetRefund("operator", id, &before).ok());
+  const size_t events = History(id).size();
+  for (const char* as : {"cmcc", "cucc", "operator"}) {
+    SCOPED_TRACE(as);
+    npd::v1::ReportPayoutResultResponse response;
+    EXPECT_EQ(ReportPayout(as, id + ":payout:1", npd::v1::PAYOUT_STATUS_FAILED_PAYEE_INVALID, 0,
+                           &response)
+                  .error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
+  }
+  npd::v1::ReportPayoutResultResponse unknown;
+  EXPECT_EQ(ReportPayout("payment", "R999999999999:payout:1", npd::v1::PAYOUT_STATUS_SUCCEEDED,
+                         10000, &unknown)
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  npd::v1::Refund after;
+  ASSERT_TRUE(GetRefund("operator", id, &after).ok());
+  EXPECT_EQ(after.SerializeAsString(), before.SerializeAsString());  // nothing written
+  EXPECT_EQ(History(id).size(), events);
+}
+
+TEST_F(PayoutConflictFlowTest, ALateSuccessAfterADefiniteFailureStopsTheCaseWithBothFacts) {
+  const std::string id = ToAwaitClaim();
+  const std::string key = id + ":payout:1";
+  EXPECT_TRUE(ClaimOk(id, Wallet("invalid-closed-wallet")).accepted());
+  npd::v1::Refund released = WaitForRefund(id, npd::v1::REFUND_STATE_AWAIT_CLAIM);
+  ASSERT_TRUE(Eventually([&] { return outside().callbacks().stats().delivered >= 1; }));
+  ASSERT_TRUE(GetRefund("operator", id, &released).ok());
+  ASSERT_EQ(released.payout_outcomes_size(), 1);
+  EXPECT_EQ(released.payout_outcomes(0).status(), npd::v1::PAYOUT_STATUS_FAILED_PAYEE_INVALID);
+  EXPECT_TRUE(released.payout_conflicts().empty());
+
+  // The channel pays payout 1 after all, and says so.
+  ASSERT_TRUE(outside().payment().SetOutcome(key, npd::v1::PAYOUT_STATUS_SUCCEEDED, true));
+  npd::v1::Refund stuck = WaitForRefund(id, npd::v1::REFUND_STATE_STUCK);
+  EXPECT_EQ(stuck.stuck().step(), npd::v1::REFUND_STEP_PAYOUT);
+  EXPECT_EQ(stuck.stuck().from_state(), npd::v1::REFUND_STATE_AWAIT_CLAIM);
+  ASSERT_EQ(stuck.payout_conflicts_size(), 1);
+  const npd::v1::PayoutConflict& conflict = stuck.payout_conflicts(0);
+  EXPECT_EQ(conflict.earlier().status(), npd::v1::PAYOUT_STATUS_FAILED_PAYEE_INVALID);
+  EXPECT_EQ(conflict.reported().status(), npd::v1::PAYOUT_STATUS_SUCCEEDED);
+  EXPECT_EQ(conflict.reported().source(), npd::v1::PAYOUT_SOURCE_CALLBACK);
+  EXPECT_EQ(conflict.reported().amount_fen(), 10000);
+  EXPECT_THAT(conflict.description(), HasSubstr("a success after a definite failure"));
+  const auto conflicts = OfType(History(id), "REFUND_PAYOUT_CONFLICT");
+  ASSERT_EQ(conflicts.size(), 1u);
+  EXPECT_THAT(conflicts[0].detail(), HasSubstr("FAILED_PAYEE_INVALID"));
+  EXPECT_THAT(conflicts[0].detail(), HasSubstr("SUCCEEDED 100.00 CNY"));
+
+  // No new claim can start a second payout until the operator reconciles.
+  npd::v1::ClaimRefundResponse again;
+  EXPECT_EQ(Claim("cmcc", id, Holder(), Card(), "Beijing", &again).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  npd::v1::Refund refused;
+  EXPECT_EQ(Reconcile(id, 2, &refused).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  ASSERT_TRUE(Reconcile(id, 1, nullptr).ok());
+  npd::v1::Refund done = WaitForRefund(id, npd::v1::REFUND_STATE_CLOSED_PAID);
+  EXPECT_EQ(done.paid_fen(), 10000);
+  EXPECT_EQ(done.claim().claim_province(), "Beijing");
+  EXPECT_EQ(outside().payment().stats().payouts, 1u);
+  EXPECT_EQ(outside().payment().SucceededPayouts(id), 1);
+  auto entry = outside().settlement().Entry(id + ":settle");
+  ASSERT_TRUE(entry.has_value());
+  EXPECT_EQ(entry->request.claim_province(), "Beijing");
 }
 
 }  // namespace

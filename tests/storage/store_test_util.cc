@@ -41,8 +41,8 @@ WriteSet SampleWriteSet() {
   auto refund =
       Refund("R000000000001", "13800000001", "cmcc", "GD", npd::v1::REFUND_STATE_PAYOUT_REQUESTED);
   refund.set_holder_identity_hash(std::string("\x00holder\xff", 8));
-  refund.mutable_payee()->set_kind(npd::v1::PAYEE_KIND_BANK_CARD);
-  refund.mutable_payee()->set_account("6222020200112233445");
+  refund.set_sealed_payee(std::string("\x01sealed\x00payee", 14));
+  refund.set_payee_data_key("k1:wrapped");
   refund.mutable_refund()->add_reasons(npd::v1::REFUND_REASON_F02_NON_REFUNDABLE_PROMO);
   refund.mutable_refund()->set_refundable_fen(4'250);
   refund.mutable_refund()->set_payout_key("R000000000001:payout:1");

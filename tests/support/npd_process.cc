@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,8 +19,9 @@ NpdProcess::NpdProcess(std::string binary, std::string data_dir,
                        std::map<std::string, std::string> settings)
     : binary_(std::move(binary)), data_dir_(std::move(data_dir)), settings_(std::move(settings)) {
   // Mutual TLS with the shared test PKI, unless the test asks for the development mode.
+  const TestPki& pki = TestPki::Shared();
+  settings_.try_emplace("security.payee_key_file", pki.PayeeKeyFile());
   if (!settings_.contains("security.dev_header_identity")) {
-    const TestPki& pki = TestPki::Shared();
     settings_.try_emplace("server.tls_cert", pki.ServerCert());
     settings_.try_emplace("server.tls_key", pki.ServerKey());
     settings_.try_emplace("server.tls_client_ca", pki.CaFile());
@@ -52,6 +54,10 @@ bool NpdProcess::Start(int seconds) {
     if (log >= 0) {
       dup2(log, STDERR_FILENO);
       dup2(log, STDOUT_FILENO);
+    }
+    if (open_file_limit_ > 0) {
+      rlimit files{open_file_limit_, open_file_limit_};
+      setrlimit(RLIMIT_NOFILE, &files);
     }
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());

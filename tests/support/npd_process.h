@@ -22,6 +22,8 @@ class NpdProcess {
 
   // Starts npd and waits (at most `seconds`) until it wrote its port file. False on failure.
   bool Start(int seconds = 20);
+  // Starts npd with its open-file limit (soft and hard) at `files`; 0: inherited. Before Start.
+  void set_open_file_limit(uint64_t files) { open_file_limit_ = files; }
   // Sends `signal` and waits for the process to exit; returns its wait status.
   int Stop(int signal);
   bool running() const { return pid_ > 0; }
@@ -37,6 +39,7 @@ class NpdProcess {
   std::string data_dir_;
   std::map<std::string, std::string> settings_;
   pid_t pid_ = -1;
+  uint64_t open_file_limit_ = 0;
   std::string address_;
 };
 

@@ -17,6 +17,7 @@
 #include <grpcpp/security/tls_certificate_provider.h>
 #include <grpcpp/security/tls_credentials_options.h>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "clients/client/identity.h"
@@ -126,6 +127,14 @@ TestPki::TestPki() : ca_(NewAuthority("npd test CA")), foreign_(NewAuthority("an
   WriteCa();
   IssueLocked("server", {.uris = {"spiffe://npd/npd"}}, /*server=*/true);
   IssueLocked("outside", {.uris = {"spiffe://npd/outside"}}, /*server=*/true);
+  unsigned char key[32];
+  Check(RAND_bytes(key, sizeof(key)) == 1, "a payee key");
+  WriteAtomically(PayeeKeyFile(),
+                  "# npd test payee key\ntest-1 " +
+                      absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(key), 32)) +
+                      "\n");
+  std::filesystem::permissions(
+      PayeeKeyFile(), std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
 }
 
 TestPki& TestPki::Shared() {
@@ -137,6 +146,11 @@ void TestPki::WriteCa() {
   std::string bundle = Pem(ca_->cert.get());
   if (old_ca_ != nullptr) bundle += Pem(old_ca_->cert.get());
   WriteAtomically(dir_.Sub("ca.pem"), bundle);
+}
+
+std::string TestPki::DirFor(const std::vector<std::string>& names) {
+  for (const std::string& name : names) Ensure(name);
+  return dir();
 }
 
 void TestPki::Issue(const std::string& name, const CertSpec& spec) {

@@ -46,11 +46,15 @@ class TestPki {
   std::string CaFile() const { return dir_.Sub("ca.pem"); }
   std::string ServerCert() const { return dir_.Sub("server.pem"); }
   std::string ServerKey() const { return dir_.Sub("server.key"); }
+  // The payee key file (security.payee_key_file), mode 0600, as scripts/dev-pki writes it.
+  std::string PayeeKeyFile() const { return dir_.Sub("payee.key"); }
 
   // Writes DIR/<name>.pem and DIR/<name>.key (replacing them atomically). Thread-safe.
   void Issue(const std::string& name, const CertSpec& spec);
   // Issues identity `name` (clients/client/identity.h names) unless it exists. Thread-safe.
   void Ensure(const std::string& name);
+  // dir() after Ensure(name) for each name: for processes that read their identity from it.
+  std::string DirFor(const std::vector<std::string>& names);
   // CA rotation in its three steps, each file replaced atomically (whoever watches the files picks
   // the change up at its next refresh):
   //   1. BeginCaRotation: a new CA; ca.pem holds the old and the new one (both trusted).

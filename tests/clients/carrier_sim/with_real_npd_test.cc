@@ -181,7 +181,7 @@ TEST_F(WithRealNpdTest, ASigkilledSimulatorProcessResumesWithoutGapsOrDuplicates
   const std::vector<std::string> args = {"--server",
                                          npd_->address(),
                                          "--tls-dir",
-                                         testing::TestPki::Shared().dir(),
+                                         testing::TestPki::Shared().DirFor({"ctcc"}),
                                          "--carrier",
                                          "ctcc",
                                          "--db",
@@ -243,9 +243,10 @@ TEST_F(WithRealNpdTest, ASigkilledSimulatorProcessResumesWithoutGapsOrDuplicates
 
 TEST_F(WithRealNpdTest, RunStopsAfterItsDurationAndPrintsASummary) {
   PortApproved(0);
-  const testing::NpctlResult run = testing::RunNpctl(
-      SIM_BINARY, {"--server", npd_->address(), "--tls-dir", testing::TestPki::Shared().dir(),
-                   "--carrier", "cucc", "--db", dir_.Sub("c.db"), "run", "--duration", "1"});
+  const testing::NpctlResult run =
+      testing::RunNpctl(SIM_BINARY, {"--server", npd_->address(), "--tls-dir",
+                                     testing::TestPki::Shared().DirFor({"cucc"}), "--carrier",
+                                     "cucc", "--db", dir_.Sub("c.db"), "run", "--duration", "1"});
   EXPECT_EQ(run.exit_code, 0) << run.err;
   EXPECT_THAT(run.out, StartsWith("carrier cucc: 1 changes applied, 1 confirmations, 0 ports "
                                   "answered"));

@@ -447,7 +447,9 @@ class Refunds final : public npd::v1::RefundService::Service {
     if (request->refund_id() == FakeNpd::kMissingRefund) {
       return Status(StatusCode::NOT_FOUND, "no refund " + request->refund_id());
     }
-    *response->mutable_refund() = FakeNpd::FakeRefund();
+    *response->mutable_refund() = request->refund_id() == FakeNpd::kConflictRefund
+                                      ? FakeNpd::ConflictRefund()
+                                      : FakeNpd::FakeRefund();
     response->mutable_refund()->set_refund_id(request->refund_id());
     return Status::OK;
   }
@@ -519,9 +521,22 @@ class Refunds final : public npd::v1::RefundService::Service {
     if (request->refund_id() == FakeNpd::kMissingRefund) {
       return Status(StatusCode::NOT_FOUND, "no refund " + request->refund_id());
     }
+    if (request->paid_generation() == FakeNpd::kUnpaidGeneration) {
+      return Status(
+          StatusCode::FAILED_PRECONDITION,
+          "refund " + request->refund_id() + " is STUCK: npd holds no SUCCEEDED fact of payout #9");
+    }
     npd::v1::Refund& refund = *response->mutable_refund();
     refund = FakeNpd::FakeRefund();
     refund.set_refund_id(request->refund_id());
+    if (request->paid_generation() > 0) {
+      refund.set_state(npd::v1::REFUND_STATE_PAID);
+      refund.set_payout_generation(request->paid_generation());
+      refund.set_payout_key(request->refund_id() +
+                            ":payout:" + std::to_string(request->paid_generation()));
+      refund.set_paid_fen(refund.refundable_fen());
+      return Status::OK;
+    }
     refund.set_state(npd::v1::REFUND_STATE_PAYOUT_REQUESTED);
     npd::v1::RefundStepStatus& pending = *refund.mutable_pending_step();
     pending.set_step(npd::v1::REFUND_STEP_PAYOUT);
@@ -599,6 +614,8 @@ class Reports final : public npd::v1::ReportService::Service {
         row.mutable_donor_answers()->set_p95_seconds(3700);
         row.set_donor_answers_on_time(1);
         row.set_donor_on_time_share(0.5);
+        row.set_payout_conflicts(1);
+        row.set_payout_reconciliations(1);
       }
       if (carrier == "cucc") row.set_ports_in(2);
     }
@@ -850,6 +867,56 @@ npd::v1::Refund FakeNpd::FakeRefund() {
   refund.set_refundable_fen(8200);
   *refund.mutable_claim_deadline_at() = At(kExpiry + 86400);
   *refund.mutable_opened_at() = At(kExpiry - 3600);
+  return refund;
+}
+
+npd::v1::Refund FakeNpd::ConflictRefund() {
+  npd::v1::Refund refund = FakeRefund();
+  refund.set_state(npd::v1::REFUND_STATE_STUCK);
+  refund.set_payout_generation(2);
+  refund.set_payout_key("R000000000007:payout:2");
+  npd::v1::RefundStuck& stuck = *refund.mutable_stuck();
+  stuck.set_from_state(npd::v1::REFUND_STATE_PAYOUT_REQUESTED);
+  stuck.set_step(npd::v1::REFUND_STEP_PAYOUT);
+  stuck.set_last_error("payout conflict #2 on R000000000007:payout:2");
+  *stuck.mutable_since() = At(kExpiry);
+  const auto fact = [](int32_t generation, npd::v1::PayoutStatus status,
+                       npd::v1::PayoutSource source, const std::string& reference) {
+    npd::v1::PayoutOutcome f;
+    f.set_generation(generation);
+    f.set_payout_key("R000000000007:payout:" + std::to_string(generation));
+    f.set_status(status);
+    if (status == npd::v1::PAYOUT_STATUS_SUCCEEDED) f.set_amount_fen(8200);
+    f.set_reference(reference);
+    f.set_source(source);
+    *f.mutable_at() = At(kExpiry);
+    return f;
+  };
+  *refund.add_payout_outcomes() =
+      fact(1, npd::v1::PAYOUT_STATUS_FAILED_PAYEE_INVALID, npd::v1::PAYOUT_SOURCE_PAY_ANSWER, "");
+  *refund.add_payout_outcomes() =
+      fact(2, npd::v1::PAYOUT_STATUS_SUCCEEDED, npd::v1::PAYOUT_SOURCE_QUERY_ANSWER, "PAY\x1b[2J");
+  npd::v1::PayoutConflict& resolved = *refund.add_payout_conflicts();
+  resolved.set_number(1);
+  resolved.set_payout_key("R000000000007:payout:1");
+  *resolved.mutable_earlier() =
+      fact(1, npd::v1::PAYOUT_STATUS_FAILED_PAYEE_INVALID, npd::v1::PAYOUT_SOURCE_PAY_ANSWER, "");
+  *resolved.mutable_reported() =
+      fact(1, npd::v1::PAYOUT_STATUS_SUCCEEDED, npd::v1::PAYOUT_SOURCE_CALLBACK, "LATE-1");
+  *resolved.mutable_at() = At(kExpiry - 7200);
+  resolved.set_resolved(true);
+  *resolved.mutable_resolved_at() = At(kExpiry - 3600);
+  resolved.set_resolution("channel reversed payout 1");
+  npd::v1::PayoutConflict& open = *refund.add_payout_conflicts();
+  open.set_number(2);
+  open.set_payout_key("R000000000007:payout:2");
+  *open.mutable_earlier() =
+      fact(2, npd::v1::PAYOUT_STATUS_FAILED_PAYEE_INVALID, npd::v1::PAYOUT_SOURCE_CALLBACK, "");
+  *open.mutable_reported() =
+      fact(2, npd::v1::PAYOUT_STATUS_SUCCEEDED, npd::v1::PAYOUT_SOURCE_QUERY_ANSWER, "PAY\x1b[2J");
+  *open.mutable_at() = At(kExpiry);
+  *refund.mutable_reported_payout() =
+      fact(2, npd::v1::PAYOUT_STATUS_SUCCEEDED, npd::v1::PAYOUT_SOURCE_CALLBACK, "");
   return refund;
 }
 

@@ -37,6 +37,11 @@ namespace npd::testing {
 // - ExportSnapshot: header at kSnapshotSequence, FakeEntries() one per chunk, trailer.
 // - CompareBlocks / DiffBlock: audit against FakeEntries() (digest per audit.proto; a number only
 //   the carrier holds is corrected to cmcc); records the requests.
+// - GetRefund: FakeRefund() (ConflictRefund() for kConflictRefund); kMissingRefund is NOT_FOUND.
+// - RedriveRefund: operator only; FakeRefund() PAYOUT_REQUESTED, or PAID under payout
+//   paid_generation when one is named (kUnpaidGeneration: FAILED_PRECONDITION).
+// - GetReport: cmcc with 2 ports out, two donor answers, one payout conflict and one
+//   reconciliation; cucc with 2 ports in.
 // - ListAttention: FakeAttention(), two items on the first page and one on the second; with a kind
 //   filter only that kind, one page; PERMISSION_DENIED for anyone but the operator.
 // - CancelStalePort: FakePort() CANCELLED with the reason; kMissingPort is NOT_FOUND.
@@ -52,6 +57,10 @@ class FakeNpd {
   static constexpr uint64_t kSnapshotSequence = 3;
   static constexpr char kMissingRefund[] = "R999999999999";
   static constexpr char kRefusedRefund[] = "R000000000009";
+  // GetRefund answers this case with ConflictRefund().
+  static constexpr char kConflictRefund[] = "R000000000007";
+  // RedriveRefund with this paid_generation is FAILED_PRECONDITION (no SUCCEEDED fact of it).
+  static constexpr int32_t kUnpaidGeneration = 9;
   static constexpr char kRefundRefusalText[] = "claimant is not the account holder";
   static constexpr uint64_t kReportEventSequence = 4321;
 
@@ -92,6 +101,10 @@ class FakeNpd {
   // The refund case every refund call answers with (R000000000001, AWAIT_CLAIM, cmcc -> cucc, 82.00
   // CNY refundable from a 100.00 CNY balance).
   static npd::v1::Refund FakeRefund();
+  // FakeRefund() STUCK at its payout by payout conflict #2 (open; #1 resolved by "alice"): payout
+  // 1 refused by Pay, payout 2 answered SUCCEEDED by a query but reported FAILED (its reference
+  // carries an escape character), and a report of payout 2 under check.
+  static npd::v1::Refund ConflictRefund();
   // PARTIAL_FAILURE P000000000001, DONOR_OVERDUE P000000000002, STUCK_REFUND R000000000003; each
   // since 2026-11-29T11:00:00+08:00.
   static std::vector<npd::v1::AttentionItem> FakeAttention();

@@ -284,6 +284,70 @@ TEST_F(NpctlTest, RefundRedriveSendsTheNoteAndARequestId) {
   EXPECT_THAT(result.out, HasSubstr("  state                  PAYOUT_REQUESTED\n"));
   EXPECT_THAT(result.out, HasSubstr("  pending step           PAYOUT, 0 attempts, next attempt "
                                     "2026-11-29T11:00:00+08:00\n"));
+  EXPECT_EQ(sent.paid_generation(), 0);  // not named: the usual re-drive
+}
+
+TEST_F(NpctlTest, RefundRedriveNamesThePaidGeneration) {
+  const NpctlResult result =
+      Npctl({"--as", "operator", "refund", "redrive", "R000000000007", "--paid-generation", "1",
+             "--reason", "channel statement: payout 1 paid"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  ASSERT_THAT(npd_.redrive_requests(), SizeIs(1));
+  const npd::v1::RedriveRefundRequest sent = npd_.redrive_requests()[0];
+  EXPECT_EQ(sent.paid_generation(), 1);
+  EXPECT_EQ(sent.note(), "channel statement: payout 1 paid");
+  EXPECT_THAT(result.out, HasSubstr("  state                  PAID\n"));
+  EXPECT_THAT(result.out, HasSubstr("  payout                 #1 R000000000007:payout:1\n"));
+
+  const NpctlResult refused = Npctl({"--as", "operator", "refund", "redrive", "R000000000007",
+                                     "--paid-generation", "9", "--reason", "wrong payout"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_THAT(refused.err, HasSubstr("FAILED_PRECONDITION"));
+  EXPECT_THAT(refused.err, HasSubstr("no SUCCEEDED fact of payout #9"));
+}
+
+TEST_F(NpctlTest, RefundRedriveTakesOnlyAPayoutGeneration) {
+  for (const char* value : {"0", "-1", "010", "1.5", "one", ""}) {
+    const NpctlResult result = Npctl({"--as", "operator", "refund", "redrive", "R000000000007",
+                                      "--paid-generation", value, "--reason", "x"});
+    EXPECT_EQ(result.exit_code, 2) << value;
+    EXPECT_THAT(result.err, HasSubstr("--paid-generation")) << value;
+  }
+  EXPECT_THAT(npd_.callers(), IsEmpty());
+}
+
+TEST_F(NpctlTest, RefundGetShowsPayoutFactsAndConflicts) {
+  const NpctlResult result = Npctl({"--as", "operator", "refund", "get", FakeNpd::kConflictRefund});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const std::string& out = result.out;
+  EXPECT_THAT(out, HasSubstr("  state                  STUCK\n"));
+  EXPECT_THAT(out, HasSubstr("  payout fact            #1 R000000000007:payout:1 "
+                             "FAILED_PAYEE_INVALID (Pay answer, 2026-11-29T11:00:00+08:00)\n"));
+  // The channel's reference is shown escaped, never as a raw terminal control sequence.
+  EXPECT_THAT(out, HasSubstr("  payout fact            #2 R000000000007:payout:2 SUCCEEDED "
+                             "82.00 CNY, reference PAY\\x1b[2J (query answer, "
+                             "2026-11-29T11:00:00+08:00)\n"));
+  EXPECT_THAT(out, Not(HasSubstr("\x1b")));
+  EXPECT_THAT(out, HasSubstr("  reported payout        #2 R000000000007:payout:2 SUCCEEDED 82.00 "
+                             "CNY (channel report, 2026-11-29T11:00:00+08:00), being checked by "
+                             "a query\n"));
+  EXPECT_THAT(out, HasSubstr("  payout conflict #1     resolved, found 2026-11-29T09:00:00+08:00, "
+                             "resolved 2026-11-29T10:00:00+08:00 (channel reversed payout 1)\n"));
+  EXPECT_THAT(out, HasSubstr("  payout conflict #2     OPEN, found 2026-11-29T11:00:00+08:00\n"
+                             "    earlier              #2 R000000000007:payout:2 "
+                             "FAILED_PAYEE_INVALID (channel report, 2026-11-29T11:00:00+08:00)\n"
+                             "    reported             #2 R000000000007:payout:2 SUCCEEDED 82.00 "
+                             "CNY, reference PAY\\x1b[2J (query answer, "
+                             "2026-11-29T11:00:00+08:00)\n"));
+  // --json carries every field.
+  const NpctlResult json =
+      Npctl({"--as", "operator", "--json", "refund", "get", FakeNpd::kConflictRefund});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  npd::v1::GetRefundResponse parsed;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json.out, &parsed).ok()) << json.out;
+  ASSERT_EQ(parsed.refund().payout_conflicts_size(), 2);
+  EXPECT_FALSE(parsed.refund().payout_conflicts(1).resolved());
+  EXPECT_EQ(parsed.refund().payout_outcomes_size(), 2);
 }
 
 TEST_F(NpctlTest, RefundRedriveErrorsExitOne) {

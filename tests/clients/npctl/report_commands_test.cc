@@ -64,6 +64,8 @@ TEST_F(NpctlTest, ReportSendsTheWindowAtChinaMidnightAndPrintsATable) {
   EXPECT_THAT(lines, ::testing::Contains(
                          MatchesRegex("donor answer time +10m00s / 1h01m \\(n=2\\) +- +-")));
   EXPECT_THAT(lines, ::testing::Contains(MatchesRegex("donor on-time share +50\\.0% +- +-")));
+  EXPECT_THAT(lines, ::testing::Contains(MatchesRegex("payout conflicts +1 +0 +0")));
+  EXPECT_THAT(lines, ::testing::Contains(MatchesRegex("payout reconciliations +1 +0 +0")));
   EXPECT_EQ(result.err, "");
 }
 
@@ -95,6 +97,9 @@ TEST_F(NpctlTest, ReportCsvHasAHeaderRowAndOneRowPerCarrier) {
     return std::count(line.begin(), line.end(), ',');
   };
   EXPECT_EQ(columns(lines[1]), columns(lines[0]));
+  EXPECT_THAT(lines[0], HasSubstr(",paid_claims_other_province,payout_conflicts,"
+                                  "payout_reconciliations,"));
+  EXPECT_THAT(lines[1], MatchesRegex(".*,0,1,1(,.*)?"));  // cmcc: no other province, 1, 1
 }
 
 TEST_F(NpctlTest, ReportJsonIsOneGetReportResponse) {
