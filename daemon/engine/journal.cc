@@ -254,6 +254,12 @@ absl::Status ReplayStep(Txn& txn, const EngineContext& ctx, const JournalEntry& 
       return HandleBeginPayout(txn, ctx, entry.begin_payout().refund_id(),
                                entry.begin_payout().version());
     case JournalEntry::kFeedPrune:
+      // npd prunes at most up to its head; an entry beyond it is damaged (found by fuzz_journal).
+      if (entry.feed_prune().below() > txn.FeedHead() + 1) {
+        return absl::DataLossError(
+            absl::StrCat("replay: journal entry ", entry.sequence(), " prunes the feed below ",
+                         entry.feed_prune().below(), ", beyond its head ", txn.FeedHead()));
+      }
       if (entry.feed_prune().below() > txn.FirstRetainedFeedSequence()) {
         txn.PruneFeedBelow(entry.feed_prune().below());
       }

@@ -181,5 +181,23 @@ TEST(JournalTest, AnEntryWithoutInputOrWithAnUnknownMethodIsRefused) {
   EXPECT_THAT(std::string(s.message()), HasSubstr("Nope"));
 }
 
+// Found by fuzz_journal (tests/fuzz/regressions/fuzz_journal/feed-pruned-beyond-head): a damaged
+// entry pruning the feed beyond its head left a store whose first retained sequence lay past it.
+TEST(JournalTest, AFeedPruneBeyondTheHeadIsDataLossAndChangesNothing) {
+  auto store = storage::NewMemoryStore();
+  Staged batch;
+  std::map<std::string, uint64_t> cursors;
+  EngineContext ctx;
+  Txn txn(*store, batch, cursors, absl::FromUnixSeconds(1));
+  npd::store::v1::JournalEntry prune = FeedPruneStep(56);
+  prune.set_sequence(3);
+  absl::Status s = ReplayStep(txn, ctx, prune);
+  EXPECT_TRUE(absl::IsDataLoss(s)) << s;
+  EXPECT_THAT(std::string(s.message()), HasSubstr("beyond its head 0"));
+  EXPECT_EQ(txn.FirstRetainedFeedSequence(), 1u);
+  // Up to the head + 1 (everything there is) is what npd itself prunes.
+  EXPECT_TRUE(ReplayStep(txn, ctx, FeedPruneStep(1)).ok());
+}
+
 }  // namespace
 }  // namespace npd::engine
