@@ -368,6 +368,14 @@ absl::Status Apply(std::string_view key, std::string_view value, std::string_vie
     return absl::InvalidArgumentError(
         absl::StrCat(Sv(source), ": unknown configuration key '", Sv(key), "'"));
   }
+  // No value (a path, an address, a name, a secret) has a use for control characters, and a line
+  // break would split the line DescribeConfig logs for the key (found by fuzz_config).
+  for (char c : value) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          Sv(source), ": ", Sv(key), ": must not contain control characters (such as a line break)"));
+    }
+  }
   if (absl::Status s = k->set(value, config); !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(Sv(source), ": ", Sv(key), ": ", s.message()));
   }

@@ -247,6 +247,12 @@ absl::Status ReplayStep(Txn& txn, const EngineContext& ctx, const JournalEntry& 
     case JournalEntry::kTimer:
       return HandleTimer(txn, ctx, entry.timer());
     case JournalEntry::kStepResult:
+      // npd draws the jitter in [0, 1); anything else (NaN included) is a damaged entry (found by
+      // fuzz_journal).
+      if (!(entry.step_result().jitter() >= 0 && entry.step_result().jitter() < 1)) {
+        return absl::DataLossError(absl::StrCat("replay: journal entry ", entry.sequence(),
+                                                " has a retry jitter outside [0, 1)"));
+      }
       return HandleStepResult(txn, ctx, entry.step_result().refund_id(),
                               StepResultFromInput(entry.step_result()),
                               entry.step_result().jitter());

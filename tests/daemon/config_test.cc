@@ -114,6 +114,20 @@ TEST(ConfigTest, ErrorsNameTheKeyAndTheSource) {
   EXPECT_THAT(syntax.status().message(), HasSubstr("npd.toml:"));
 }
 
+// Found by fuzz_config (tests/fuzz/regressions/fuzz_config/line-break-in-a-value): a TOML
+// multi-line string put a line break into a value, and the description npd logs split there.
+TEST(ConfigTest, ValuesWithControlCharactersAreRefused) {
+  auto multiline = LoadConfig({.file_text = "[plan]\ndir = \"\"\"\n./data\n\"\"\"\n"});
+  ASSERT_FALSE(multiline.ok());
+  EXPECT_EQ(multiline.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(multiline.status().message(), HasSubstr("plan.dir"));
+  EXPECT_THAT(multiline.status().message(), HasSubstr("control characters"));
+  auto escape = LoadConfig({.flags = {{"server.port_file", "/tmp/p\x1b[2Jort"}}});
+  ASSERT_FALSE(escape.ok());
+  EXPECT_THAT(escape.status().message(), HasSubstr("server.port_file"));
+  EXPECT_TRUE(LoadConfig({.flags = {{"server.port_file", "/tmp/端口"}}}).ok());
+}
+
 TEST(ConfigTest, DescriptionRedactsTheSecret) {
   auto config = LoadConfig({.flags = {{"security.identity_secret", "hunter2-very-secret"}}});
   ASSERT_TRUE(config.ok());

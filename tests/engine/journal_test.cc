@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "daemon/core/policy_record.h"
 #include "daemon/engine/journal.h"
 #include "daemon/engine/txn.h"
@@ -197,6 +199,25 @@ TEST(JournalTest, AFeedPruneBeyondTheHeadIsDataLossAndChangesNothing) {
   EXPECT_EQ(txn.FirstRetainedFeedSequence(), 1u);
   // Up to the head + 1 (everything there is) is what npd itself prunes.
   EXPECT_TRUE(ReplayStep(txn, ctx, FeedPruneStep(1)).ok());
+}
+
+// Found by fuzz_journal (tests/fuzz/regressions/fuzz_journal/nan-jitter): a step result whose
+// retry jitter was NaN replayed into a different entry (NaN never equals itself).
+TEST(JournalTest, AStepResultWithAJitterOutsideZeroToOneIsDataLoss) {
+  auto store = storage::NewMemoryStore();
+  Staged batch;
+  std::map<std::string, uint64_t> cursors;
+  EngineContext ctx;
+  for (double jitter : {std::nan(""), -0.5, 1.0, 7.0}) {
+    Txn txn(*store, batch, cursors, absl::FromUnixSeconds(1));
+    npd::store::v1::JournalEntry result;
+    result.set_sequence(9);
+    result.mutable_step_result()->set_refund_id("R000000000001");
+    result.mutable_step_result()->set_jitter(jitter);
+    absl::Status s = ReplayStep(txn, ctx, result);
+    EXPECT_TRUE(absl::IsDataLoss(s)) << jitter << ": " << s;
+    EXPECT_THAT(std::string(s.message()), HasSubstr("jitter"));
+  }
 }
 
 }  // namespace
