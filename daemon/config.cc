@@ -372,8 +372,9 @@ absl::Status Apply(std::string_view key, std::string_view value, std::string_vie
   // break would split the line DescribeConfig logs for the key (found by fuzz_config).
   for (char c : value) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          Sv(source), ": ", Sv(key), ": must not contain control characters (such as a line break)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(Sv(source), ": ", Sv(key),
+                       ": must not contain control characters (such as a line break)"));
     }
   }
   if (absl::Status s = k->set(value, config); !s.ok()) {
@@ -405,15 +406,17 @@ absl::Status ApplyFile(const ConfigSources& sources, Config& config) {
     }
     for (const auto& [name, value] : *table) {
       const std::string key = absl::StrCat(Sv(section.str()), ".", Sv(name.str()));
+      // By the node's own type: toml++'s value<T>() converts between types, and converting a float
+      // such as 1e35 to an integer is undefined behaviour (found by fuzz_config under UBSan).
       std::string text;
-      if (auto s = value.value<std::string>()) {
-        text = *s;
-      } else if (auto i = value.value<int64_t>()) {
-        text = absl::StrCat(*i);
-      } else if (auto b = value.value<bool>()) {
-        text = *b ? "true" : "false";
-      } else if (auto d = value.value<double>()) {
-        text = absl::StrCat(*d);
+      if (const auto* s = value.as_string()) {
+        text = s->get();
+      } else if (const auto* i = value.as_integer()) {
+        text = absl::StrCat(i->get());
+      } else if (const auto* b = value.as_boolean()) {
+        text = b->get() ? "true" : "false";
+      } else if (const auto* d = value.as_floating_point()) {
+        text = absl::StrCat(d->get());
       } else {
         return absl::InvalidArgumentError(
             absl::StrCat(path, ": ", key, ": must be a string, a number or a boolean"));

@@ -128,6 +128,19 @@ TEST(ConfigTest, ValuesWithControlCharactersAreRefused) {
   EXPECT_TRUE(LoadConfig({.flags = {{"server.port_file", "/tmp/端口"}}}).ok());
 }
 
+// Found by fuzz_config (tests/fuzz/regressions/fuzz_config/huge-float-for-an-integer): reading a
+// TOML float as an integer converted 1e35 to int64 (undefined behaviour under UBSan).
+TEST(ConfigTest, NumbersAreReadAsTheTypeTomlGivesThem) {
+  auto huge = LoadConfig({.file_text = "[limits]\nburst = 1e35\n"});
+  ASSERT_FALSE(huge.ok());
+  EXPECT_THAT(huge.status().message(), HasSubstr("limits.burst"));
+  auto whole = LoadConfig({.file_text = "[engine]\nmax_batch = 64.0\n"});
+  ASSERT_TRUE(whole.ok()) << whole.status();
+  EXPECT_EQ(whole->engine.max_batch, 64u);
+  auto rate = LoadConfig({.file_text = "[limits]\nrequests_per_second = 250.5\n"});
+  EXPECT_TRUE(rate.ok()) << rate.status();
+}
+
 TEST(ConfigTest, DescriptionRedactsTheSecret) {
   auto config = LoadConfig({.flags = {{"security.identity_secret", "hunter2-very-secret"}}});
   ASSERT_TRUE(config.ok());
