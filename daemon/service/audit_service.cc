@@ -91,23 +91,26 @@ absl::Status Validate(const npd::v1::DiffBlockRequest& request) {
 grpc::ServerUnaryReactor* AuditService::CompareBlocks(grpc::CallbackServerContext* context,
                                                       const npd::v1::CompareBlocksRequest* request,
                                                       npd::v1::CompareBlocksResponse* response) {
-  return RunRead(gatekeeper_, context, *request, "/npd.v1.AuditService/CompareBlocks",
-                 [&](const Principal&) { return Compare(*request, *response); });
+  return RunRead(
+      gatekeeper_, context, *request, "/npd.v1.AuditService/CompareBlocks",
+      [&](const Principal&) { return service::CompareBlocks(store_, plan_, *request, *response); });
 }
 
 grpc::ServerUnaryReactor* AuditService::DiffBlock(grpc::CallbackServerContext* context,
                                                   const npd::v1::DiffBlockRequest* request,
                                                   npd::v1::DiffBlockResponse* response) {
-  return RunRead(gatekeeper_, context, *request, "/npd.v1.AuditService/DiffBlock",
-                 [&](const Principal&) { return Diff(*request, *response); });
+  return RunRead(
+      gatekeeper_, context, *request, "/npd.v1.AuditService/DiffBlock",
+      [&](const Principal&) { return service::DiffBlock(store_, plan_, *request, *response); });
 }
 
-absl::Status AuditService::Compare(const npd::v1::CompareBlocksRequest& request,
-                                   npd::v1::CompareBlocksResponse& response) {
+absl::Status CompareBlocks(storage::Store& store, const core::NumberPlan& plan,
+                           const npd::v1::CompareBlocksRequest& request,
+                           npd::v1::CompareBlocksResponse& response) {
   if (auto s = Validate(request); !s.ok()) return s;
-  auto snapshot = store_.Snapshot();
+  auto snapshot = store.Snapshot();
   if (!snapshot.ok()) return snapshot.status();
-  auto entries = EntriesUnder(**snapshot, plan_, request.scope_prefix());
+  auto entries = EntriesUnder(**snapshot, plan, request.scope_prefix());
   if (!entries.ok()) return entries.status();
   core::BlockSummaries ours;
   for (const auto& e : *entries) {
@@ -126,18 +129,19 @@ absl::Status AuditService::Compare(const npd::v1::CompareBlocksRequest& request,
   return absl::OkStatus();
 }
 
-absl::Status AuditService::Diff(const npd::v1::DiffBlockRequest& request,
-                                npd::v1::DiffBlockResponse& response) {
+absl::Status DiffBlock(storage::Store& store, const core::NumberPlan& plan,
+                       const npd::v1::DiffBlockRequest& request,
+                       npd::v1::DiffBlockResponse& response) {
   if (auto s = Validate(request); !s.ok()) return s;
-  auto snapshot = store_.Snapshot();
+  auto snapshot = store.Snapshot();
   if (!snapshot.ok()) return snapshot.status();
-  auto entries = EntriesUnder(**snapshot, plan_, request.block());
+  auto entries = EntriesUnder(**snapshot, plan, request.block());
   if (!entries.ok()) return entries.status();
   const std::vector<npd::v1::RoutingEntry> theirs(request.entries().begin(),
                                                   request.entries().end());
   auto differences = core::DiffEntries(*entries, theirs,
                                        [&](std::string_view msisdn) -> absl::StatusOr<std::string> {
-                                         auto facts = plan_.Describe(msisdn);
+                                         auto facts = plan.Describe(msisdn);
                                          if (!facts.ok()) return facts.status();
                                          return facts->range_holder;
                                        });

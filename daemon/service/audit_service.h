@@ -22,6 +22,15 @@ inline constexpr int kMaxDiffEntries = 10000;
 absl::Status Validate(const npd::v1::CompareBlocksRequest& request);
 absl::Status Validate(const npd::v1::DiffBlockRequest& request);
 
+// The two reads once the call is admitted (validation included), on a snapshot of `store`. Also
+// called by the fuzz targets (tests/fuzz), so that they run the service's own code.
+absl::Status CompareBlocks(storage::Store& store, const core::NumberPlan& plan,
+                           const npd::v1::CompareBlocksRequest& request,
+                           npd::v1::CompareBlocksResponse& response);
+absl::Status DiffBlock(storage::Store& store, const core::NumberPlan& plan,
+                       const npd::v1::DiffBlockRequest& request,
+                       npd::v1::DiffBlockResponse& response);
+
 class AuditService final : public npd::v1::AuditService::CallbackService {
  public:
   // `plan`, `gatekeeper` and `store` must outlive the service.
@@ -36,10 +45,6 @@ class AuditService final : public npd::v1::AuditService::CallbackService {
                                       npd::v1::DiffBlockResponse* response) override;
 
  private:
-  absl::Status Compare(const npd::v1::CompareBlocksRequest& request,
-                       npd::v1::CompareBlocksResponse& response);
-  absl::Status Diff(const npd::v1::DiffBlockRequest& request, npd::v1::DiffBlockResponse& response);
-
   const core::NumberPlan& plan_;
   Gatekeeper& gatekeeper_;
   storage::Store& store_;

@@ -8,7 +8,6 @@
 #include "daemon/core/history_event.h"
 #include "daemon/core/port_machine.h"
 #include "daemon/core/report.h"
-#include "daemon/core/routing_digest.h"
 #include "daemon/core/time_convert.h"
 #include "daemon/service/audit_service.h"
 #include "daemon/service/feed_service.h"
@@ -33,20 +32,6 @@ bool IsOperator(const service::Principal& caller) {
 bool MaySee(const service::Principal& caller, const npd::v1::Port& port) {
   return IsOperator(caller) || caller.Carrier() == port.donor() ||
          caller.Carrier() == port.recipient();
-}
-
-// Every ported number under `prefix`, as AuditService's EntriesUnder reads them.
-absl::StatusOr<std::vector<npd::v1::RoutingEntry>> EntriesUnder(storage::StoreSnapshot& snapshot,
-                                                                const core::NumberPlan& plan,
-                                                                std::string_view prefix) {
-  std::vector<npd::v1::RoutingEntry> entries;
-  std::string after;
-  for (;;) {
-    auto step = service::ScanPortedEntries(snapshot, plan, prefix, after, 1000, entries);
-    if (!step.ok()) return step.status();
-    if (step->done) return entries;
-    after = std::move(step->last_msisdn);
-  }
 }
 
 }  // namespace
@@ -187,48 +172,12 @@ absl::Status ExportSnapshot(const ReadContext& rc, const npd::v1::ExportSnapshot
 
 absl::Status CompareBlocks(const ReadContext& rc, const npd::v1::CompareBlocksRequest& request,
                            npd::v1::CompareBlocksResponse& response) {
-  if (auto s = service::Validate(request); !s.ok()) return s;
-  auto snapshot = rc.store.Snapshot();
-  if (!snapshot.ok()) return snapshot.status();
-  auto entries = EntriesUnder(**snapshot, *rc.engine.plan, request.scope_prefix());
-  if (!entries.ok()) return entries.status();
-  core::BlockSummaries ours;
-  for (const auto& e : *entries) {
-    ours[std::string(core::BlockOf(e.msisdn()))].Add(e.msisdn(), e.serving_carrier());
-  }
-  core::BlockSummaries theirs;
-  for (const auto& b : request.blocks()) {
-    theirs[b.block()] = core::BlockSummary{.count = b.count(), .digest = b.digest()};
-  }
-  uint64_t compared = 0;
-  for (auto& mismatch : core::CompareSummaries(ours, theirs, compared)) {
-    *response.add_mismatches() = std::move(mismatch);
-  }
-  response.set_blocks_compared(compared);
-  response.set_feed_sequence((*snapshot)->counters().last_feed_sequence());
-  return absl::OkStatus();
+  return service::CompareBlocks(rc.store, *rc.engine.plan, request, response);
 }
 
 absl::Status DiffBlock(const ReadContext& rc, const npd::v1::DiffBlockRequest& request,
                        npd::v1::DiffBlockResponse& response) {
-  if (auto s = service::Validate(request); !s.ok()) return s;
-  auto snapshot = rc.store.Snapshot();
-  if (!snapshot.ok()) return snapshot.status();
-  auto entries = EntriesUnder(**snapshot, *rc.engine.plan, request.block());
-  if (!entries.ok()) return entries.status();
-  const std::vector<npd::v1::RoutingEntry> theirs(request.entries().begin(),
-                                                  request.entries().end());
-  const core::NumberPlan& plan = *rc.engine.plan;
-  auto differences = core::DiffEntries(*entries, theirs,
-                                       [&](std::string_view msisdn) -> absl::StatusOr<std::string> {
-                                         auto facts = plan.Describe(msisdn);
-                                         if (!facts.ok()) return facts.status();
-                                         return facts->range_holder;
-                                       });
-  if (!differences.ok()) return differences.status();
-  for (auto& d : *differences) *response.add_differences() = std::move(d);
-  response.set_feed_sequence((*snapshot)->counters().last_feed_sequence());
-  return absl::OkStatus();
+  return service::DiffBlock(rc.store, *rc.engine.plan, request, response);
 }
 
 absl::Status GetRefund(const ReadContext& rc, const npd::v1::GetRefundRequest& request,

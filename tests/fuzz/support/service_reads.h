@@ -1,8 +1,9 @@
 // The read rpcs of npd's services as their reactors run them once a call is admitted, without
 // gRPC: the same validation, the same store queries and the same scoping, taken from
 // daemon/service/*_service.cc (where the reactor code calls a function of the service, this calls
-// that function: DescribeNumber, ReadAttentionPage, ReportCarriers, ScanPortedEntries). Keep these
-// in step with the services when they change.
+// that function: DescribeNumber, ReadAttentionPage, ReportCarriers, ScanPortedEntries, and the
+// audit's CompareBlocks and DiffBlock whole). Keep the others in step with the services when they
+// change.
 //
 // Each returns the rpc's status and fills the response; the checks a caller would notice (a
 // carrier sees only what it is party to; pages ascend from their token) abort via Violation.
