@@ -92,6 +92,21 @@ absl::Status PrepareDataDir(const std::string& dir) {
   return absl::OkStatus();
 }
 
+// The contents of secret file `path` (`what` names it in errors): INVALID_ARGUMENT when it cannot
+// be read, FAILED_PRECONDITION when group or others may access it.
+absl::StatusOr<std::string> ReadPrivateFile(const std::string& path, const char* what) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    return absl::InvalidArgumentError(absl::StrCat(what, path, " cannot be read"));
+  }
+  if ((st.st_mode & 077) != 0) {
+    return absl::FailedPreconditionError(
+        absl::StrFormat("%s%s has mode %04o: only npd's user may read it (chmod 600 %s)", what,
+                        path, st.st_mode & 07777, path));
+  }
+  return ReadFile(path);
+}
+
 // Where the secret is kept when the configuration does not set one.
 std::string IdentitySecretFile(const Config& config) {
   return (std::filesystem::path(config.data_dir) / "identity.secret").string();
@@ -102,13 +117,7 @@ absl::StatusOr<std::string> IdentitySecret(const Config& config) {
   if (!config.identity_secret.empty()) return config.identity_secret;
   const std::filesystem::path path = IdentitySecretFile(config);
   if (std::filesystem::exists(path)) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
-      return absl::FailedPreconditionError(
-          absl::StrFormat("%s has mode %04o: only npd's user may read it (chmod 600 %s)",
-                          path.string(), st.st_mode & 07777, path.string()));
-    }
-    auto text = ReadFile(path);
+    auto text = ReadPrivateFile(path.string(), "");
     if (!text.ok()) return text.status();
     std::string secret(absl::StripAsciiWhitespace(*text));
     if (secret.empty()) return absl::DataLossError(absl::StrCat(path.string(), " is empty"));
@@ -145,18 +154,7 @@ absl::StatusOr<core::PayeeKeyRing> LoadPayeeKeys(const Config& config) {
         "security.payee_key_file ", file, " lies inside storage.data_dir ", config.data_dir,
         ": keep it elsewhere, so that no copy of the data holds the key"));
   }
-  struct stat st {};
-  if (::stat(file.c_str(), &st) != 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("security.payee_key_file ", file, " cannot be read"));
-  }
-  if ((st.st_mode & 077) != 0) {
-    return absl::FailedPreconditionError(
-        absl::StrFormat("security.payee_key_file %s has mode %04o: only npd's user may read it "
-                        "(chmod 600 %s)",
-                        file, st.st_mode & 07777, file));
-  }
-  auto text = ReadFile(file);
+  auto text = ReadPrivateFile(file, "security.payee_key_file ");
   if (!text.ok()) return text.status();
   auto ring = core::PayeeKeyRing::Parse(*text);
   if (!ring.ok()) {
