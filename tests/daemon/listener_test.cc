@@ -19,6 +19,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/time/clock.h"
+#include "tests/support/loopback_socket.h"
 
 namespace npd {
 namespace {
@@ -54,21 +55,6 @@ int PortOf(const std::string& address) {
   int port = 0;
   EXPECT_TRUE(absl::SimpleAtoi(address.substr(address.rfind(':') + 1), &port)) << address;
   return port;
-}
-
-// A client socket connected to 127.0.0.1:port (-1 when out of descriptors).
-int Connect(int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return -1;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
 }
 
 bool WaitFor(const std::function<bool()>& condition) {
@@ -109,14 +95,14 @@ TEST(ListenerTest, CapsNewConnectionsAtAcceptAndForgetsClosedOnes) {
   (*listener)->Start(std::move(acceptor));
   const int port = PortOf((*listener)->address());
   std::vector<int> clients;
-  for (int i = 0; i < 5; ++i) clients.push_back(Connect(port));
+  for (int i = 0; i < 5; ++i) clients.push_back(testing::ConnectLoopback(port));
   EXPECT_TRUE(WaitFor([&] { return (*listener)->refused() == 2; }));
   EXPECT_EQ(held->count(), 3u);
   EXPECT_EQ(table.size(), 3u);
   // gRPC closes connections (here: the stand-in); the sweep forgets them and there is room again.
   held->CloseAll();
   EXPECT_TRUE(WaitFor([&] { return table.size() == 0; }));
-  clients.push_back(Connect(port));
+  clients.push_back(testing::ConnectLoopback(port));
   EXPECT_TRUE(WaitFor([&] { return held->count() == 4; }));
   for (int fd : clients) ::close(fd);
 }
@@ -148,7 +134,7 @@ TEST(ListenerTest, RunningOutOfDescriptorsPausesAcceptingButNeverStopsIt) {
   // on npd's side, so accept4 fails with EMFILE well before.
   std::vector<int> clients;
   for (int i = 0; i < 60; ++i) {
-    const int fd = Connect(port);
+    const int fd = testing::ConnectLoopback(port);
     if (fd < 0) break;
     clients.push_back(fd);
   }
@@ -163,7 +149,7 @@ TEST(ListenerTest, RunningOutOfDescriptorsPausesAcceptingButNeverStopsIt) {
   EXPECT_TRUE(WaitFor([&] { return held->count() == clients.size(); }))
       << held->count() << " of " << clients.size() << " accepted, " << accepted_while_full
       << " before the pause";
-  const int late = Connect(port);
+  const int late = testing::ConnectLoopback(port);
   ASSERT_GE(late, 0);
   EXPECT_TRUE(WaitFor([&] { return held->count() == clients.size() + 1; }));
   ::close(late);
