@@ -211,6 +211,9 @@ TEST_F(OutboxDispatcherTest, StoredEntriesAreDispatchedAtStartAndDriveTheCase) {
   EXPECT_EQ(seen[0].step, npd::v1::REFUND_STEP_FREEZE_ACCOUNT);
   EXPECT_EQ(seen[1].step, npd::v1::REFUND_STEP_FETCH_FINAL_BILL);
   EXPECT_EQ(seen[2].step, npd::v1::REFUND_STEP_NOTIFY_SUBSCRIBER);
+  // The dispatcher counts a result once its commit completed, which may be just after the case is
+  // visible in the store.
+  EXPECT_TRUE(WaitFor([&] { return dispatcher_->stats().results >= 3u; }));
   EXPECT_EQ(dispatcher_->stats().results, 3u);
 }
 
